@@ -1,0 +1,54 @@
+# Gateway Lab. `make up` runs the stack, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+COMPOSE := docker compose
+export COMPOSE_PROJECT_NAME ?= gateway-lab
+export DOCKER_BUILDKIT := 1
+
+.PHONY: help bootstrap build up down clean logs ps test lint bench ca-cert admin-password locust-password requirements
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+bootstrap: ## install and start what the host needs (engine, compose, base image)
+	@scripts/bootstrap-host.sh
+
+build: bootstrap ## build every image
+	$(COMPOSE) build
+
+up: bootstrap ## build, start and wait until every service is healthy
+	$(COMPOSE) up -d --build --wait
+	@$(MAKE) --no-print-directory ca-cert
+	@scripts/print-urls.sh
+
+down: ## stop the stack, keep its data
+	$(COMPOSE) down
+
+clean: ## stop the stack and delete its volumes (database, secrets, certificates)
+	$(COMPOSE) down -v --remove-orphans
+
+logs: ## follow the logs of every service
+	$(COMPOSE) logs -f --tail=100
+
+ps: ## show services and their health
+	$(COMPOSE) ps
+
+ca-cert: ## copy the stack's CA certificate to certs/ca.crt
+	@mkdir -p certs
+	@$(COMPOSE) run --rm --no-deps -T secrets cat /etc/gateway-tls/ca.crt > certs/ca.crt.tmp && mv certs/ca.crt.tmp certs/ca.crt
+	@echo "CA certificate: certs/ca.crt"
+
+admin-password: ## show the Django admin password (user: admin)
+	@$(COMPOSE) run --rm --no-deps -T secrets cat /run/secrets/gateway/django_admin_password; echo
+
+locust-password: ## show the Locust UI password (user: locust)
+	@$(COMPOSE) run --rm --no-deps -T secrets cat /var/lib/gateway-secrets/locust_password; echo
+
+test: ## every test, from a bare host: lint, unit, config, end to end
+	@scripts/test.sh
+
+lint: ## ruff check and format check
+	@scripts/test.sh lint
+
+requirements: ## re-pin every requirements.txt with hashes from its requirements.in
+	@scripts/pin-requirements.sh

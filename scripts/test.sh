@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# `make test`: every test of Gateway Lab, from a bare host.
+#   lint → host bootstrap → compose config → build → stack up → unit tests
+#   (in each app's test image, against the stack's PostgreSQL) → end-to-end
+#   tests from the host through the edge → tear down (also on failure).
+# `scripts/test.sh lint` runs the lint phase only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# A project of its own, so `make test` never touches the stack of `make up`.
+export COMPOSE_PROJECT_NAME=gateway-lab-test
+export COMPOSE_FILE=docker-compose.yml:tests/docker-compose.test.yml
+export HTTP_PORT="${TEST_HTTP_PORT:-8080}" HTTPS_PORT="${TEST_HTTPS_PORT:-8443}"
+export GATEWAY_CA="$PWD/.cache/test/ca.crt"
+export JUNIT_DIR="$PWD/.cache/test/junit"
+VENV="$PWD/.venv"
+
+phase() { printf '\n== %s\n' "$*"; }
+
+ensure_venv() {
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+    scripts/apt-install.sh python3-venv
+  fi
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  local stamp="$VENV/.requirements.sha256"
+  if ! sha256sum --status -c "$stamp" 2>/dev/null; then
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r tests/requirements.txt
+    sha256sum tests/requirements.txt >"$stamp"
+  fi
+}
+
+lint() {
+  phase "lint (ruff)"
+  "$VENV/bin/ruff" check .
+  "$VENV/bin/ruff" format --check .
+}
+
+teardown() {
+  local status=$?
+  if [ "$status" -ne 0 ]; then
+    phase "failed: state and logs of the stack" >&2
+    docker compose ps -a >&2 || true
+    docker compose logs --no-color --tail=80 >&2 || true
+  fi
+  docker compose --profile test down -v --remove-orphans >/dev/null 2>&1 || true
+  exit "$status"
+}
+
+ensure_venv
+lint
+[ "${1:-}" = lint ] && exit 0
+
+phase "host bootstrap"
+scripts/bootstrap-host.sh
+[ -x /usr/bin/chromium ] || scripts/apt-install.sh chromium fonts-dejavu-core
+
+phase "compose config"
+docker compose config --quiet
+
+phase "build images"
+docker compose --profile test build --quiet
+
+rm -rf .cache/test && mkdir -p "$JUNIT_DIR" && chmod 0777 "$JUNIT_DIR"
+trap teardown EXIT
+phase "stack up"
+docker compose up -d --wait --quiet-pull
+docker compose run --rm --no-deps -T secrets cat /etc/gateway-tls/ca.crt >"$GATEWAY_CA"
+
+phase "unit tests: each app against the stack's PostgreSQL"
+for app in cgi django fastapi; do
+  docker compose run --rm -T "$app-tests"
+done
+"$VENV/bin/pytest" -q loadtest/tests --junitxml="$JUNIT_DIR/loadtest.xml"
+
+phase "end-to-end tests through the edge"
+"$VENV/bin/pytest" -q tests --junitxml="$JUNIT_DIR/e2e.xml"
+
+"$VENV/bin/python" tests/summarize_junit.py "$JUNIT_DIR"
