@@ -1,0 +1,172 @@
+"""Django settings for the Gateway Lab WSGI backend, all taken from the environment.
+
+Secrets are read from files named by *_FILE variables (docs/conventions.md),
+never from the environment itself.
+https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
+"""
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def read_secret(file_variable: str) -> str:
+    """Return the content of the file whose path is in the variable `file_variable`."""
+    path = os.environ.get(file_variable)
+    if not path:
+        raise ImproperlyConfigured(f"{file_variable} must name a secret file")
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"cannot read {file_variable}={path}: {exc}") from exc
+
+
+SECRET_KEY = read_secret("DJANGO_SECRET_KEY_FILE")
+DEBUG = os.environ.get("DJANGO_DEBUG", "false").lower() in {"1", "true", "yes"}
+# "django" is the compose service name: the container healthcheck and other
+# containers on the edge network call the app by it.
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,django")
+
+# --- Behind the edge (nginx at EDGE_PROXY_IP, TLS terminated there) -------------
+# The scheme: Gunicorn sets wsgi.url_scheme to "https" from X-Forwarded-Proto only
+# when the peer is in forwarded_allow_ips (the edge), and Django reads
+# wsgi.url_scheme when SECURE_PROXY_SSL_HEADER is None. Setting
+# SECURE_PROXY_SSL_HEADER would make Django trust that header from any peer, so
+# it stays None on purpose: Gunicorn is the one place that decides whom to trust.
+# https://docs.gunicorn.org/en/stable/settings.html#forwarded-allow-ips
+SECURE_PROXY_SSL_HEADER = None
+# The host: nginx sends the Host the browser used (localhost:8443) as
+# X-Forwarded-Host; ALLOWED_HOSTS still validates whatever value arrives.
+USE_X_FORWARDED_HOST = True
+# The browser's Origin on an admin POST is the edge's public origin, which
+# differs from what Django sees on the plain-HTTP hop: trust it explicitly.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-trusted-origins
+EDGE_HTTPS_PORT = os.environ.get("EDGE_HTTPS_PORT", "8443")
+CSRF_TRUSTED_ORIGINS = [f"https://{host}:{EDGE_HTTPS_PORT}" for host in ("localhost", "127.0.0.1")]
+# Cookies only ever travel over the edge's HTTPS.
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+# HSTS and the HTTP -> HTTPS redirect are the edge's job (nginx/), not Django's:
+# the container healthcheck speaks plain HTTP to Gunicorn.
+SECURE_SSL_REDIRECT = False
+SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008"]
+CSRF_FAILURE_VIEW = "gateway.errors.csrf_failure"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "workloads",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gateway.urls"
+WSGI_APPLICATION = "gateway.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------
+# Each Gunicorn worker process has its own pool. A gthread worker runs at most
+# GUNICORN_THREADS requests at once and each holds at most one connection, so
+#   pool max_size = GUNICORN_THREADS (8)
+# means no request ever waits for a connection, and the whole service opens at
+# most GUNICORN_WORKERS x GUNICORN_THREADS = 2 x 8 = 16 (docs/connection-budget.md).
+# https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
+GUNICORN_THREADS = int(os.environ.get("GUNICORN_THREADS", "8"))
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": os.environ.get("POSTGRES_HOST", "db"),
+        "PORT": os.environ.get("POSTGRES_PORT", "5432"),
+        "NAME": os.environ.get("POSTGRES_DB", "gateway"),
+        "USER": os.environ.get("POSTGRES_USER", "gateway"),
+        "PASSWORD": read_secret("POSTGRES_PASSWORD_FILE"),
+        # The pool owns connection reuse; Django refuses persistent connections with it.
+        "CONN_MAX_AGE": 0,
+        # No per-checkout health query: it would add a round trip to every /db
+        # request. After a database restart each stale pooled connection fails
+        # one request and is discarded by the pool.
+        "CONN_HEALTH_CHECKS": False,
+        "OPTIONS": {
+            # libpq gives up on an unreachable server after 3 s.
+            "connect_timeout": 3,
+            "pool": {
+                # A warm pair per worker; the pool grows on demand to max_size.
+                "min_size": 2,
+                "max_size": GUNICORN_THREADS,
+                # Waiting only happens when the database is down: fail the
+                # request (and /healthz) well within the healthcheck timeout.
+                "timeout": 3,
+            },
+        },
+        "TEST": {"NAME": os.environ.get("POSTGRES_TEST_DB", "test_gateway")},
+    }
+}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------
+# Absolute URL outside the /django prefix: nginx serves /static/django/ straight
+# from the volume that `setup_gateway` fills (collectstatic into STATIC_ROOT).
+STATIC_URL = "/static/django/"
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT", "/srv/static")
+
+# --- Logging: everything to stdout, the container's log stream --------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,59 @@
+"""Gunicorn settings for the Django backend.
+
+https://docs.gunicorn.org/en/stable/settings.html
+
+Sizing (docs/connection-budget.md is the one place the totals live):
+- workers = GUNICORN_WORKERS (2): one process per CPU of the container's
+  limit (2 cores on the reference host). The GIL lets a process run Python on
+  one core at a time, so more processes than cores only adds memory.
+- threads = GUNICORN_THREADS (8) per worker, gthread class: requests mostly
+  wait on PostgreSQL or on /io's sleep, and a waiting thread releases the GIL,
+  so threads overlap that waiting. Each thread holds at most one connection
+  from its worker's pool (settings.py: pool max_size = threads), so the
+  service opens at most workers x threads = 16 PostgreSQL connections.
+- Throughput bound for /io?ms=100: every request holds a thread for 0.1 s, so
+  at most workers x threads / 0.1 s = 2 x 8 / 0.1 = 160 requests/s. Raising it
+  means more threads, and with them a bigger share of the connection budget.
+"""
+
+import os
+
+wsgi_app = "gateway.wsgi:application"
+
+bind = "0.0.0.0:8000"
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+
+# The /django prefix: Gunicorn reads SCRIPT_NAME from its environment, strips it
+# from each request path and hands it to Django in environ["SCRIPT_NAME"].
+# Refuse to start without it: every generated link and redirect would lack it.
+if not os.environ.get("SCRIPT_NAME"):
+    raise RuntimeError("SCRIPT_NAME must be set (e.g. /django) for the prefixed mount")
+
+# Only the edge may set X-Forwarded-Proto (which makes wsgi.url_scheme "https");
+# from any other peer those headers are ignored.
+forwarded_allow_ips = os.environ.get("EDGE_PROXY_IP", "172.30.80.10")
+# The prefix comes from this container's environment alone; not even the edge
+# may override SCRIPT_NAME or PATH_INFO through headers (the default allows it).
+forwarder_headers = ""
+
+# Heartbeat files go to the tmpfs: the root filesystem is read-only.
+worker_tmp_dir = "/tmp"  # noqa: S108 - a private tmpfs, not a shared /tmp
+
+# nginx keeps idle upstream connections for 60 s (keepalive_timeout in its
+# upstream block); the server must keep them longer so that nginx, not
+# Gunicorn, closes an idle connection, or nginx may send a request on a socket
+# Gunicorn is just closing and answer 502.
+keepalive = 75
+
+# Longest legitimate request is /io?ms=10000 (10 s); 30 s leaves room for a
+# slow database before a stuck worker is killed and replaced.
+timeout = 30
+# On SIGTERM, finish in-flight requests (the longest, /io, takes 10 s) before
+# exiting; compose's stop_grace_period (25 s) lets this run before SIGKILL.
+graceful_timeout = 20
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

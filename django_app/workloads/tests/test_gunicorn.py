@@ -1,0 +1,132 @@
+"""The real server: Gunicorn with gunicorn.conf.py, mounted under SCRIPT_NAME=/django."""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.test import TransactionTestCase
+
+from workloads.seed import seed
+
+APP_DIR = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class GunicornServer:
+    """A Gunicorn child process serving the test database on a free local port."""
+
+    def __init__(self, **env: str) -> None:
+        self.port = free_port()
+        db = connection.settings_dict
+        self.env = {
+            **os.environ,
+            "SCRIPT_NAME": "/django",
+            "POSTGRES_HOST": db["HOST"],
+            "POSTGRES_PORT": str(db["PORT"]),
+            "POSTGRES_DB": db["NAME"],
+            "GUNICORN_WORKERS": "1",
+            "GUNICORN_THREADS": "2",
+            **env,
+        }
+
+    def __enter__(self) -> "GunicornServer":
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "-b",
+            f"127.0.0.1:{self.port}",
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=APP_DIR, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        self.process.kill()
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None
+    ) -> http.client.HTTPResponse:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request(method, path, headers={"Host": "localhost", **(headers or {})})
+        response = conn.getresponse()
+        response.body = response.read()
+        conn.close()
+        return response
+
+
+class GunicornTests(TransactionTestCase):
+    def test_prefix_server_and_persistent_worker(self) -> None:
+        seed()  # committed, so the Gunicorn process sees it
+        with GunicornServer() as server:
+            hello = server.request("GET", "/django/hello")
+            self.assertEqual((hello.status, hello.body), (200, b"Hello, WSGI World"))
+
+            infos = [json.loads(server.request("GET", "/django/info").body) for _ in range(3)]
+            self.assertTrue(infos[0]["server"].startswith("gunicorn/"), infos[0])
+            self.assertTrue(infos[0]["server"].endswith("(gthread)"), infos[0])
+            self.assertEqual(len({info["pid"] for info in infos}), 1, "one persistent worker")
+
+            db = server.request("GET", "/django/db")
+            self.assertEqual(set(json.loads(db.body)), {"id", "randomNumber"})
+
+            index = server.request("GET", "/django/").body.decode()
+            for link in ["/django/hello", "/django/fortunes", "/django/admin/"]:
+                self.assertIn(f'href="{link}', index)
+
+            admin = server.request("GET", "/django/admin/")
+            self.assertEqual(admin.status, 302)
+            self.assertEqual(
+                admin.getheader("Location"), "/django/admin/login/?next=/django/admin/"
+            )
+
+            wrong = server.request("DELETE", "/django/hello")
+            self.assertEqual((wrong.status, wrong.getheader("Allow")), (405, "GET"))
+
+    def test_scheme_headers_are_trusted_from_the_edge_only(self) -> None:
+        # The admin login sets Secure cookies either way; the scheme shows in
+        # the CSRF Referer check, which only runs for HTTPS requests.
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        with GunicornServer(EDGE_PROXY_IP="127.0.0.1") as edge:
+            trusted = edge.request("POST", "/django/admin/login/", headers)
+        with GunicornServer(EDGE_PROXY_IP="192.0.2.1") as elsewhere:
+            spoofed = elsewhere.request("POST", "/django/admin/login/", headers)
+        self.assertIn("Referer checking failed", json.loads(trusted.body)["error"])
+        self.assertNotIn("Referer", json.loads(spoofed.body)["error"])
+
+    def test_healthz_is_503_when_the_database_is_unreachable(self) -> None:
+        with GunicornServer(POSTGRES_PORT=str(free_port())) as server:
+            response = server.request("GET", "/django/healthz")
+        self.assertEqual(response.status, 503)
+        self.assertEqual(json.loads(response.body)["database"], "down")
+
+    def test_pool_size_follows_the_thread_count(self) -> None:
+        pool = settings.DATABASES["default"]["OPTIONS"]["pool"]
+        self.assertEqual(pool["max_size"], settings.GUNICORN_THREADS)

@@ -1,0 +1,176 @@
+"""The endpoint contract, row by row, on every backend through the edge.
+
+The same request under /cgi/, /django/ and /fastapi/ must do the same work and
+answer the same way: that is what makes the comparisons honest.
+"""
+
+import html
+import re
+import subprocess
+import uuid
+
+import httpx
+import pytest
+
+from tests.conftest import BACKENDS
+
+ADDED_FORTUNE = "Additional fortune added at request time."
+
+
+def message_count() -> int:
+    """Rows in table `message`, read from PostgreSQL itself, not through an API."""
+    result = subprocess.run(
+        ["docker", "compose", "exec", "-T", "db", "psql", "-U", "gateway", "-d", "gateway", "-tAc",
+         "SELECT count(*) FROM message"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(result.stdout.strip())
+
+
+def assert_world_row(row: object) -> None:
+    assert isinstance(row, dict)
+    assert set(row) == {"id", "randomNumber"}
+    assert 1 <= row["id"] <= 10_000
+    assert 1 <= row["randomNumber"] <= 10_000
+
+
+def assert_json_error(response: httpx.Response, *statuses: int) -> None:
+    assert response.status_code in statuses, (response.status_code, response.text[:300])
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert "error" in body or "detail" in body  # FastAPI may keep its own validation body
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+def test_index_page_describes_the_backend_and_links_under_its_prefix(client, backend):
+    response = client.get(f"/{backend}/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert f'href="/{backend}/hello"' in response.text
+    assert str(client.get(f"/{backend}/info").json()["interface"]) in response.text
+
+
+def test_json(client, backend):
+    response = client.get(f"/{backend}/json")
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json() == {"message": "Hello, World!"}
+
+
+def test_db_returns_one_random_world_row(client, backend):
+    rows = [client.get(f"/{backend}/db").json() for _ in range(8)]
+    for row in rows:
+        assert_world_row(row)
+    assert len({row["id"] for row in rows}) > 1  # random ids, not one cached row
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("queries=20", 20), ("", 1), ("queries=abc", 1), ("queries=0", 1), ("queries=-5", 1), ("queries=501", 500)],
+)
+def test_queries_count_is_parsed_and_clamped(client, backend, query, expected):
+    response = client.get(f"/{backend}/queries?{query}")
+    assert response.status_code == 200
+    rows = response.json()
+    assert len(rows) == expected
+    for row in rows:
+        assert_world_row(row)
+
+
+def test_fortunes_adds_one_sorts_by_message_and_escapes(client, backend):
+    response = client.get(f"/{backend}/fortunes")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    cells = re.findall(r"<tr>\s*<td>(\d+)</td>\s*<td>(.*?)</td>\s*</tr>", response.text, flags=re.DOTALL)
+    messages = [html.unescape(message) for _, message in cells]
+    assert len(messages) == 13
+    assert ADDED_FORTUNE in messages
+    assert messages == sorted(messages)
+    assert "<script>alert(&quot;This should not be displayed in a browser alert box.&quot;);</script>" not in (
+        response.text
+    )
+    assert "&lt;script&gt;" in response.text
+
+
+@pytest.mark.parametrize("ms", [0, 50])
+def test_io_waits_and_reports_it(client, backend, ms):
+    response = client.get(f"/{backend}/io?ms={ms}")
+    assert response.status_code == 200
+    assert response.json() == {"waited_ms": ms}
+    assert response.elapsed.total_seconds() >= ms / 1000
+
+
+@pytest.mark.parametrize("query", ["ms=-1", "ms=10001", "ms=abc", "ms=1.5", "ms="])
+def test_io_rejects_out_of_range_or_non_integer(client, backend, query):
+    assert_json_error(client.get(f"/{backend}/io?{query}"), 400, 422)
+
+
+def test_info_fields(client, backend):
+    info = client.get(f"/{backend}/info").json()
+    assert set(info) >= {"interface", "server", "framework", "pid", "python"}
+
+
+def test_message_posted_via_one_backend_is_read_back_via_all(client, backend):
+    author, text = f"e2e-{backend}", f"hello from {backend} {uuid.uuid4()}"
+    created = client.post(f"/{backend}/messages", json={"author": author, "text": text})
+    assert created.status_code == 201, created.text
+    row = created.json()
+    assert (row["author"], row["text"], row["via"]) == (author, text, backend)
+    for reader in BACKENDS:
+        listed = client.get(f"/{reader}/messages").json()
+        assert isinstance(listed, list) and len(listed) <= 50
+        assert listed[0]["text"] == text, reader  # newest first
+        ids = [item["id"] for item in listed]
+        assert ids == sorted(ids, reverse=True)
+
+
+def test_message_accepts_the_longest_valid_fields(client, backend):
+    created = client.post(f"/{backend}/messages", json={"author": "é" * 80, "text": "ß" * 2000})
+    assert created.status_code == 201, created.text
+    assert created.json()["text"] == "ß" * 2000
+
+
+BAD_MESSAGES = {
+    "malformed json": ("{not json", "application/json"),
+    "json array": ("[]", "application/json"),
+    "json string": ('"hi"', "application/json"),
+    "missing text": ('{"author": "a"}', "application/json"),
+    "missing author": ('{"text": "t"}', "application/json"),
+    "empty author": ('{"author": "", "text": "t"}', "application/json"),
+    "author too long": ('{"author": "' + "a" * 81 + '", "text": "t"}', "application/json"),
+    "text too long": ('{"author": "a", "text": "' + "t" * 2001 + '"}', "application/json"),
+    "author not a string": ('{"author": 5, "text": "t"}', "application/json"),
+    "text not a string": ('{"author": "a", "text": ["t"]}', "application/json"),
+    "null text": ('{"author": "a", "text": null}', "application/json"),
+    "form content type": ("author=a&text=t", "application/x-www-form-urlencoded"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_MESSAGES, ids=list(BAD_MESSAGES))
+def test_bad_message_is_rejected_and_writes_nothing(client, backend, case):
+    body, content_type = BAD_MESSAGES[case]
+    before = message_count()
+    response = client.post(f"/{backend}/messages", content=body, headers={"Content-Type": content_type})
+    assert_json_error(response, 400, 415, 422)
+    assert message_count() == before
+
+
+def test_unknown_path_is_a_json_404(client, backend):
+    assert_json_error(client.get(f"/{backend}/no-such-endpoint"), 404)
+
+
+@pytest.mark.parametrize(("method", "path"), [("DELETE", "messages"), ("POST", "hello"), ("PUT", "json")])
+def test_wrong_method_is_405_with_allow(client, backend, method, path):
+    response = client.request(method, f"/{backend}/{path}")
+    assert_json_error(response, 405)
+    assert "GET" in response.headers["allow"]
+
+
+def test_spoofed_forwarding_headers_are_ignored(client, backend):
+    spoofed = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "http", "X-Forwarded-Host": "evil.example"}
+    response = client.get(f"/{backend}/", headers=spoofed)
+    assert response.status_code == 200
+    assert "evil.example" not in response.text

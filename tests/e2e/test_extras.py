@@ -1,0 +1,107 @@
+"""What only one backend offers: FastAPI's docs, WebSocket and SSE; Django's admin."""
+
+import asyncio
+import re
+import ssl
+import subprocess
+import time
+
+import httpx
+import pytest
+import websockets
+
+from tests.conftest import HTTPS_PORT
+
+
+def test_openapi_schema_lists_the_contract_under_the_prefix(client):
+    schema = client.get("/fastapi/openapi.json").json()
+    assert {"/hello", "/db", "/messages"} <= set(schema["paths"])
+    assert schema.get("servers", [{}])[0].get("url") == "/fastapi"
+
+
+def test_docs_page_and_all_its_assets_come_from_the_stack(client):
+    page = client.get("/fastapi/docs")
+    assert page.status_code == 200
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page.text)
+    assert any(asset.endswith(".js") for asset in assets)
+    for asset in assets:
+        assert asset.startswith("/"), f"asset from outside the stack: {asset}"
+        assert client.get(asset).status_code == 200, asset
+    assert "/fastapi/openapi.json" in page.text
+
+
+def test_websocket_echo_through_the_edge(ssl_context: ssl.SSLContext):
+    async def exchange() -> list[str]:
+        async with websockets.connect(
+            f"wss://localhost:{HTTPS_PORT}/fastapi/ws/echo", ssl=ssl_context, open_timeout=10
+        ) as ws:
+            replies = []
+            for text in ("ping", "héllo wörld"):
+                await ws.send(text)
+                replies.append(await asyncio.wait_for(ws.recv(), 5))
+            return replies
+
+    replies = asyncio.run(exchange())
+    assert ["ping" in replies[0], "héllo wörld" in replies[1]] == [True, True]
+
+
+def test_server_sent_events_arrive_one_by_one_through_the_edge(client):
+    arrivals: list[float] = []
+    with client.stream("GET", "/fastapi/events?n=3&interval_ms=400") as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("data:"):
+                arrivals.append(time.monotonic())
+    assert len(arrivals) == 3
+    # Unbuffered: the events are spread over time, not delivered in one burst at the end.
+    assert arrivals[-1] - arrivals[0] >= 0.6
+
+
+def admin_password() -> str:
+    result = subprocess.run(
+        ["docker", "compose", "run", "--rm", "--no-deps", "-T", "secrets", "cat",
+         "/run/secrets/gateway/django_admin_password"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return result.stdout.strip()
+
+
+def test_admin_redirects_to_login_under_the_prefix(client):
+    response = client.get("/django/admin/")
+    assert response.status_code == 302
+    assert response.headers["location"].startswith("/django/admin/login/")
+
+
+def test_admin_static_files_are_served_by_nginx(client):
+    login = client.get("/django/admin/login/")
+    stylesheets = re.findall(r'href="(/static/django/[^"]+\.css)"', login.text)
+    assert stylesheets
+    response = client.get(stylesheets[0])
+    assert response.status_code == 200
+    assert "max-age=2592000" in response.headers["cache-control"]  # from nginx's static location
+
+
+def test_admin_login_with_the_generated_password(base_url, ssl_context):
+    with httpx.Client(base_url=base_url, verify=ssl_context, follow_redirects=False) as browser:
+        form = browser.get("/django/admin/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+        assert token
+        response = browser.post(
+            "/django/admin/login/?next=/django/admin/",
+            data={"csrfmiddlewaretoken": token.group(1), "username": "admin", "password": admin_password()},
+            headers={"Referer": f"{base_url}/django/admin/login/", "Origin": base_url},
+        )
+        assert response.status_code == 302, response.text[:500]
+        assert response.headers["location"] == "/django/admin/"
+        index = browser.get("/django/admin/")
+        assert index.status_code == 200
+        for model in ("Worlds", "Fortunes", "Messages"):
+            assert model in index.text
+
+
+@pytest.mark.parametrize("path", ["/django/admin/login/", "/fastapi/docs"])
+def test_generated_links_carry_the_prefix(client, path):
+    text = client.get(path).text
+    for link in re.findall(r"""(?:href|action|src)=["'](/[^"']*)["']""", text):
+        assert link.startswith(("/django/", "/fastapi/", "/static/")), link
