@@ -68,7 +68,7 @@ docker compose run --rm --no-deps -T secrets cat /etc/gateway-tls/ca.crt >"$GATE
 
 phase "unit tests: each app against the stack's PostgreSQL"
 for app in cgi django fastapi; do
-  docker compose run --rm -T "$app-tests"
+  docker compose run --rm --no-deps -T "$app-tests"   # the stack is up: no dependency to start
 done
 "$VENV/bin/pytest" -q loadtest/tests --junitxml="$JUNIT_DIR/loadtest.xml"
 

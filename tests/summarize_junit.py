@@ -8,7 +8,7 @@ from pathlib import Path
 def count(folder: Path) -> tuple[int, int, int]:
     passed = failed = skipped = 0
     for report in sorted(folder.glob("*.xml")):
-        for suite in ET.parse(report).getroot().iter("testsuite"):
+        for suite in ET.parse(report).getroot().iter("testsuite"):  # noqa: S314 -- our own pytest output
             tests = int(suite.get("tests", 0))
             bad = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
             skip = int(suite.get("skipped", 0))

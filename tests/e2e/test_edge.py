@@ -10,9 +10,9 @@ from tests.conftest import HTTPS_PORT
 
 
 def handshake(ctx: ssl.SSLContext, server_name: str = "localhost") -> str:
-    with socket.create_connection(("127.0.0.1", HTTPS_PORT), timeout=5) as raw:
-        with ctx.wrap_socket(raw, server_hostname=server_name) as tls:
-            return tls.version() or ""
+    raw = socket.create_connection(("127.0.0.1", HTTPS_PORT), timeout=5)
+    with raw, ctx.wrap_socket(raw, server_hostname=server_name) as tls:
+        return tls.version() or ""
 
 
 def test_certificate_verifies_against_the_stack_ca_for_localhost_and_ip(ssl_context):

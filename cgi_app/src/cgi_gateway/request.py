@@ -1,0 +1,88 @@
+"""The request as RFC 3875 hands it over: meta-variables in the environment, the body on stdin.
+
+The `cgi` module is gone since Python 3.13 (PEP 594), so query strings and
+bodies are parsed here with urllib.parse and json.
+"""
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import BinaryIO
+from urllib.parse import parse_qs
+
+from cgi_gateway.response import HttpError
+
+# The largest valid message (80 + 2000 characters, each escaped as up to
+# 12 bytes of \uXXXX\uXXXX) is about 25 KiB; anything above this is refused.
+MAX_BODY_BYTES = 64 * 1024
+_CHUNK_BYTES = 64 * 1024
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    script_name: str
+    query_string: str
+    content_type: str
+    content_length: int
+    stdin: BinaryIO
+
+    @classmethod
+    def from_cgi(cls, environ: Mapping[str, str], stdin: BinaryIO) -> "Request":
+        raw_length = environ.get("CONTENT_LENGTH", "").strip()
+        if raw_length and not raw_length.isdigit():
+            raise HttpError(HTTPStatus.BAD_REQUEST, "invalid Content-Length")
+        return cls(
+            method=environ.get("REQUEST_METHOD", "GET").upper(),
+            path=environ.get("PATH_INFO") or "/",
+            script_name=environ.get("SCRIPT_NAME", "").rstrip("/"),
+            query_string=environ.get("QUERY_STRING", ""),
+            content_type=environ.get("CONTENT_TYPE", ""),
+            content_length=int(raw_length or 0),
+            stdin=stdin,
+        )
+
+    def query_param(self, name: str) -> str | None:
+        values = parse_qs(self.query_string, keep_blank_values=True).get(name)
+        return values[0] if values else None
+
+    def query_int(self, name: str) -> int | None:
+        """The parameter as a plain decimal integer, or None if missing or not one."""
+        value = self.query_param(name)
+        if value is None or not _INTEGER.fullmatch(value):
+            return None
+        return int(value)
+
+    def json_body(self) -> object:
+        """The body parsed as JSON, after checking its media type and size."""
+        media_type = self.content_type.partition(";")[0].strip().lower()
+        if media_type != "application/json":
+            raise HttpError(HTTPStatus.BAD_REQUEST, "Content-Type must be application/json")
+        if self.content_length > MAX_BODY_BYTES:
+            raise HttpError(
+                HTTPStatus.CONTENT_TOO_LARGE,
+                f"request body larger than {MAX_BODY_BYTES} bytes",
+            )
+        raw = self.stdin.read(self.content_length)
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise HttpError(HTTPStatus.BAD_REQUEST, "body is not valid UTF-8 JSON") from None
+
+    def discard_unread_body(self) -> None:
+        """Read what is left of the body, without keeping it.
+
+        fcgiwrap writes the whole body into our stdin pipe before it reads any
+        reply; a script that exits with the body unread breaks that write and
+        fcgiwrap answers 502 instead of our response.
+        """
+        remaining = self.content_length
+        while remaining > 0:
+            chunk = self.stdin.read(min(remaining, _CHUNK_BYTES))
+            if not chunk:
+                return
+            remaining -= len(chunk)

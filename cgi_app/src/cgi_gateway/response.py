@@ -1,0 +1,68 @@
+"""HTTP responses written the CGI way: a Status header, other headers, a blank line, the body.
+
+RFC 3875 section 6: https://www.rfc-editor.org/rfc/rfc3875#section-6
+"""
+
+import json
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import BinaryIO
+
+JSON_TYPE = "application/json"
+TEXT_TYPE = "text/plain; charset=utf-8"
+HTML_TYPE = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Response:
+    status: HTTPStatus
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def write(self, stream: BinaryIO, *, include_body: bool = True) -> None:
+        lines = [
+            f"Status: {self.status.value} {self.status.phrase}",
+            f"Content-Type: {self.content_type}",
+            f"Content-Length: {len(self.body)}",
+            *(f"{name}: {value}" for name, value in self.headers.items()),
+        ]
+        stream.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        if include_body:
+            stream.write(self.body)
+        stream.flush()
+
+
+def json_response(
+    payload: object,
+    status: HTTPStatus = HTTPStatus.OK,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(status, JSON_TYPE, body, headers or {})
+
+
+def text_response(text: str) -> Response:
+    return Response(HTTPStatus.OK, TEXT_TYPE, text.encode())
+
+
+def html_response(html: str) -> Response:
+    return Response(HTTPStatus.OK, HTML_TYPE, html.encode())
+
+
+class HttpError(Exception):
+    """A client-visible failure, answered as {"error": message} with this status."""
+
+    def __init__(
+        self,
+        status: HTTPStatus,
+        message: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+    def to_response(self) -> Response:
+        return json_response({"error": self.message}, self.status, self.headers)

@@ -1,0 +1,83 @@
+"""POST and GET /messages: validated before anything is written; a rejected request writes nothing."""
+
+import json
+
+import psycopg
+import pytest
+from cgi_client import run_cgi
+from conftest import message_count
+
+JSON = "application/json"
+
+
+def post(body: bytes, content_type: str = JSON):
+    return run_cgi("/messages", method="POST", body=body, content_type=content_type)
+
+
+def test_created_message_is_stored_and_returned(database: psycopg.Connection) -> None:
+    payload = {"author": "Ada 'Robert'); DROP TABLE message;--", "text": "<b>hi</b> ünïcödé ✓"}
+    response = post(json.dumps(payload).encode())
+    assert response.status == 201
+    created = response.json()
+    assert {key: created[key] for key in ("author", "text", "via")} == {**payload, "via": "cgi"}
+    assert isinstance(created["id"], int)
+    stored = database.execute("SELECT author, text, via FROM message WHERE id = %s", (created["id"],)).fetchone()
+    assert stored == (payload["author"], payload["text"], "cgi")
+    latest = run_cgi("/messages").json()
+    assert latest[0] == created
+
+
+def test_latest_messages_are_fifty_newest_first() -> None:
+    for number in range(3):
+        assert post(json.dumps({"author": "lister", "text": f"message {number}"}).encode()).status == 201
+    latest = run_cgi("/messages").json()
+    assert 3 <= len(latest) <= 50
+    ids = [message["id"] for message in latest]
+    assert ids == sorted(ids, reverse=True)
+
+
+def test_longest_valid_fields_and_charset_parameter_are_accepted() -> None:
+    payload = {"author": "é" * 80, "text": "✓" * 2000}
+    response = post(json.dumps(payload).encode(), "application/json; charset=utf-8")
+    assert response.status == 201
+    assert response.json()["author"] == payload["author"]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/plain", b'{"author": "a", "text": "b"}'),
+        ("", b'{"author": "a", "text": "b"}'),
+        (JSON, b""),
+        (JSON, b"{not json"),
+        (JSON, b'\xff{"author": "a", "text": "b"}'),
+        (JSON, b'["author", "text"]'),
+        (JSON, b"null"),
+        (JSON, b'{"text": "b"}'),
+        (JSON, b'{"author": "a"}'),
+        (JSON, b'{"author": 1, "text": "b"}'),
+        (JSON, b'{"author": "a", "text": ["b"]}'),
+        (JSON, b'{"author": "", "text": "b"}'),
+        (JSON, b'{"author": "a", "text": ""}'),
+        (JSON, json.dumps({"author": "a" * 81, "text": "b"}).encode()),
+        (JSON, json.dumps({"author": "a", "text": "b" * 2001}).encode()),
+        (JSON, b'{"author": "a\\u0000", "text": "b"}'),
+        (JSON, b'{"author": "\\ud800", "text": "b"}'),
+        (JSON, b"[" * 50_000),
+    ],
+)
+def test_bad_input_is_400_and_writes_nothing(database: psycopg.Connection, content_type: str, body: bytes) -> None:
+    before = message_count(database)
+    response = post(body, content_type)
+    assert response.status == 400
+    assert isinstance(response.json()["error"], str)
+    assert message_count(database) == before
+
+
+def test_body_over_the_limit_is_413_and_writes_nothing(database: psycopg.Connection) -> None:
+    before = message_count(database)
+    body = json.dumps({"author": "a", "text": "b" * 100_000}).encode()
+    response = post(body)
+    assert response.status == 413
+    assert "error" in response.json()
+    assert message_count(database) == before

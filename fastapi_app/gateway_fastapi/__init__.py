@@ -1,0 +1,1 @@
+"""Gateway Lab's ASGI backend: FastAPI served by Uvicorn workers under /fastapi."""

@@ -1,0 +1,35 @@
+import re
+
+from fastapi.testclient import TestClient
+
+
+def test_docs_page_uses_only_local_assets_under_the_prefix(client: TestClient) -> None:
+    response = client.get("/fastapi/docs")
+    assert response.status_code == 200
+    page = response.text
+    assert "http://" not in page
+    assert "https://" not in page
+    assert "'/fastapi/openapi.json'" in page
+    assets = re.findall(r'(?:href|src)="([^"]+)"', page)
+    assert sorted(assets) == [
+        "/fastapi/static/swagger-ui/favicon-32x32.png",
+        "/fastapi/static/swagger-ui/swagger-ui-bundle.js",
+        "/fastapi/static/swagger-ui/swagger-ui.css",
+    ]
+    for asset in assets:
+        assert client.get(asset).status_code == 200
+
+
+def test_swagger_ui_is_version_5_for_openapi_3_1(client: TestClient) -> None:
+    bundle = client.get("/fastapi/static/swagger-ui/swagger-ui-bundle.js")
+    assert bundle.headers["content-type"].startswith(("text/javascript", "application/javascript"))
+    assert client.get("/fastapi/openapi.json").json()["openapi"].startswith("3.1")
+
+
+def test_openapi_schema_names_the_prefix_and_400_errors(client: TestClient) -> None:
+    schema = client.get("/fastapi/openapi.json").json()
+    assert schema["servers"] == [{"url": "/fastapi"}]
+    assert {"/hello", "/db", "/queries", "/io", "/messages", "/events"} <= set(schema["paths"])
+    io_responses = schema["paths"]["/io"]["get"]["responses"]
+    assert "422" not in io_responses
+    assert "4XX" in io_responses
