@@ -5,7 +5,7 @@ COMPOSE := docker compose
 export COMPOSE_PROJECT_NAME ?= gateway-lab
 export DOCKER_BUILDKIT := 1
 
-.PHONY: help bootstrap build up down clean logs ps test lint bench ca-cert admin-password locust-password requirements
+.PHONY: help bootstrap build up down clean logs ps test lint bench measure ca-cert admin-password locust-password requirements
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -49,6 +49,12 @@ test: ## every test, from a bare host: lint, unit, config, end to end
 
 lint: ## ruff check and format check
 	@scripts/test.sh lint
+
+bench: ## headless benchmark of the running stack into reports/<timestamp>/ (BENCH_ARGS="--help")
+	@PYTHONPATH=loadtest python3 -m bench $(BENCH_ARGS)
+
+measure: bootstrap ## time a warm start and sum idle memory (the README's numbers)
+	@python3 scripts/measure_stack.py
 
 requirements: ## re-pin every requirements.txt with hashes from its requirements.in
 	@scripts/pin-requirements.sh

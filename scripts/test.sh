@@ -13,6 +13,7 @@ export COMPOSE_FILE=docker-compose.yml:tests/docker-compose.test.yml
 export HTTP_PORT="${TEST_HTTP_PORT:-8080}" HTTPS_PORT="${TEST_HTTPS_PORT:-8443}"
 export GATEWAY_CA="$PWD/.cache/test/ca.crt"
 export JUNIT_DIR="$PWD/.cache/test/junit"
+export REPORTS_DIR="$PWD/.cache/test/reports"   # the tiny `make bench` of the tests, served by nginx
 VENV="$PWD/.venv"
 
 phase() { printf '\n== %s\n' "$*"; }
@@ -52,7 +53,9 @@ lint
 
 phase "host bootstrap"
 scripts/bootstrap-host.sh
-[ -x /usr/bin/chromium ] || scripts/apt-install.sh chromium fonts-dejavu-core
+# Debian's Chromium for the browser tests, and certutil to make it trust the stack's CA.
+{ [ -x /usr/bin/chromium ] && command -v certutil >/dev/null; } ||
+  scripts/apt-install.sh chromium fonts-dejavu-core libnss3-tools
 
 phase "compose config"
 docker compose config --quiet
@@ -60,17 +63,16 @@ docker compose config --quiet
 phase "build images"
 docker compose --profile test build --quiet
 
-rm -rf .cache/test && mkdir -p "$JUNIT_DIR" && chmod 0777 "$JUNIT_DIR"
+rm -rf .cache/test && mkdir -p "$JUNIT_DIR" "$REPORTS_DIR" && chmod 0777 "$JUNIT_DIR"
 trap teardown EXIT
 phase "stack up"
 docker compose up -d --wait --quiet-pull
 docker compose run --rm --no-deps -T secrets cat /etc/gateway-tls/ca.crt >"$GATEWAY_CA"
 
 phase "unit tests: each app against the stack's PostgreSQL"
-for app in cgi django fastapi; do
+for app in cgi django fastapi loadtest; do
   docker compose run --rm --no-deps -T "$app-tests"   # the stack is up: no dependency to start
 done
-"$VENV/bin/pytest" -q loadtest/tests --junitxml="$JUNIT_DIR/loadtest.xml"
 
 phase "end-to-end tests through the edge"
 "$VENV/bin/pytest" -q tests --junitxml="$JUNIT_DIR/e2e.xml"

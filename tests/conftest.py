@@ -2,15 +2,26 @@
 
 import os
 import ssl
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 HTTPS_PORT = int(os.environ.get("HTTPS_PORT", "8443"))
 HTTP_PORT = int(os.environ.get("HTTP_PORT", "8080"))
 BACKENDS = ("cgi", "django", "fastapi")
+# Chromium as root in a closed network: no sandbox (root), no calls home.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +54,40 @@ def client(base_url: str, ssl_context: ssl.SSLContext) -> Iterator[httpx.Client]
     """An HTTP/2-capable client for the edge."""
     with httpx.Client(base_url=base_url, verify=ssl_context, http2=True, timeout=30) as c:
         yield c
+
+
+def compose_output(*args: str) -> str:
+    """stdout of `docker compose ARGS` for the stack under test (COMPOSE_PROJECT_NAME)."""
+    result = subprocess.run(["docker", "compose", *args], capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def read_secret(path: str) -> str:
+    """A generated secret, read through the one-shot `secrets` service as `make *-password` does."""
+    return compose_output("run", "--rm", "--no-deps", "-T", "secrets", "cat", path).strip()
+
+
+@pytest.fixture(scope="session")
+def chromium_home(ca_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A HOME whose NSS database trusts the stack's CA: Chromium verifies TLS as a user's would."""
+    home = tmp_path_factory.mktemp("chromium-home")
+    nssdb = home / ".pki" / "nssdb"
+    nssdb.mkdir(parents=True)
+    subprocess.run(["certutil", "-d", f"sql:{nssdb}", "-N", "--empty-password"], check=True)
+    subprocess.run(
+        ["certutil", "-d", f"sql:{nssdb}", "-A", "-t", "C,,", "-n", "gateway-lab", "-i", str(ca_file)], check=True
+    )
+    return home
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_home: Path) -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (its own browser download cannot work here)."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            env={**os.environ, "HOME": str(chromium_home)},
+            args=CHROMIUM_FLAGS,
+        )
+        yield chromium
+        chromium.close()

@@ -1,0 +1,192 @@
+"""`make bench`: options, the run loop, and the report files."""
+
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.execution import CellOutcome, ComposeExecutor, Load, LocalExecutor, run_cell
+from bench.matrix import (
+    BACKENDS,
+    DEFAULT_DIRECT_HOSTS,
+    DEFAULT_EDGE_HOST,
+    ROUTES,
+    WORKLOADS,
+    build_matrix,
+)
+from bench.progress import Progress
+from bench.report_html import render_html
+from bench.summary import build_summary, render_markdown, write_json
+
+LOADTEST_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = LOADTEST_DIR.parent
+CELLS_DIR = "cells"
+# Container start, Locust start-up and report writing, measured per cell on a
+# 2-core host; used for the ETA and the plan only.
+OVERHEAD_SECONDS = 5
+LATEST_LINK = "latest"
+
+
+def _choices(allowed: tuple[str, ...]):
+    def parse(text: str) -> list[str]:
+        chosen = [item.strip() for item in text.split(",") if item.strip()]
+        unknown = sorted(set(chosen) - set(allowed))
+        if unknown:
+            raise argparse.ArgumentTypeError(f"unknown {', '.join(unknown)} (choose from {', '.join(allowed)})")
+        return chosen
+
+    return parse
+
+
+def _direct_host(text: str) -> tuple[str, str]:
+    backend, _, url = text.partition("=")
+    if backend not in BACKENDS or not url:
+        raise argparse.ArgumentTypeError(f"expected BACKEND=URL, e.g. django=http://django:8000, got {text!r}")
+    return backend, url
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="make bench BENCH_ARGS=...",
+        description="Headless Locust benchmark of Gateway Lab: backend x workload, "
+        "through the edge and directly; writes reports/<timestamp>/.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    load = parser.add_argument_group("load (the same for every cell)")
+    # 20 users keep a 2-core host's Locust below its CPU limit on the fast
+    # cells while still queueing on the slow ones (io: 20 x 0.1 s).
+    load.add_argument("--users", type=int, default=20, help="concurrent users")
+    load.add_argument("--spawn-rate", type=float, default=20, help="users started per second")
+    # 31 cells x (10 s + ~5 s overhead) is about 8 minutes on 2 cores.
+    load.add_argument("--duration", type=int, default=10, help="seconds per cell")
+    matrix = parser.add_argument_group("matrix")
+    matrix.add_argument("--backends", type=_choices(BACKENDS), default=list(BACKENDS), help="comma list")
+    matrix.add_argument("--workloads", type=_choices(WORKLOADS), default=list(WORKLOADS), help="comma list")
+    matrix.add_argument("--routes", type=_choices(ROUTES), default=list(ROUTES), help="comma list")
+    matrix.add_argument("--edge-host", default=DEFAULT_EDGE_HOST, help="the edge, as Locust sees it")
+    matrix.add_argument(
+        "--direct-host",
+        type=_direct_host,
+        action="append",
+        metavar="BACKEND=URL",
+        help=f"app server hit directly (repeatable; default {DEFAULT_DIRECT_HOSTS})",
+    )
+    run = parser.add_argument_group("how to run")
+    run.add_argument(
+        "--executor",
+        choices=("compose", "local"),
+        default="compose",
+        help="compose: a container of --service per cell; local: Locust on this machine",
+    )
+    run.add_argument("--compose", default="docker compose", help="compose command")
+    run.add_argument("--service", default="locust", help="compose service whose image runs Locust")
+    run.add_argument("--locust", default="locust", help="Locust command for --executor local")
+    # REPORTS_DIR: the same variable tells compose which folder nginx serves at /reports/.
+    run.add_argument("--reports-dir", type=Path, default=Path(os.environ.get("REPORTS_DIR", PROJECT_DIR / "reports")))
+    run.add_argument("--dry-run", action="store_true", help="print the plan and exit")
+    return parser.parse_args(argv)
+
+
+def _executor(options: argparse.Namespace) -> ComposeExecutor | LocalExecutor:
+    if options.executor == "local":
+        return LocalExecutor(shlex.split(options.locust), LOADTEST_DIR / "locustfile.py")
+    return ComposeExecutor(shlex.split(options.compose), options.service, PROJECT_DIR)
+
+
+def _check_stack(executor: ComposeExecutor, cells_services: set[str]) -> str | None:
+    """A reason not to start, or None when the services to measure are running."""
+    if shutil.which(executor.compose[0]) is None:
+        return f"{executor.compose[0]} not found"
+    try:
+        running = set(executor.running_services().values())
+    except subprocess.CalledProcessError as error:
+        return f"docker compose ps failed: {error.stderr.strip()}"
+    missing = sorted(cells_services - running)
+    return f"not running: {', '.join(missing)} (start the stack with `make up`)" if missing else None
+
+
+def _point_latest(reports_dir: Path, run_dir: Path) -> None:
+    """reports/latest -> <timestamp>, relative so it also works inside nginx."""
+    link = reports_dir / LATEST_LINK
+    temporary = reports_dir / f".{LATEST_LINK}.tmp"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(run_dir.name, target_is_directory=True)
+    temporary.replace(link)  # atomic: readers never see a missing link
+    (reports_dir / "latest.json").write_text(f'{{"path": "{run_dir.name}/"}}\n')
+
+
+def _result_line(outcome: CellOutcome) -> str:
+    if outcome.stats is None:
+        return f"no statistics (exit code {outcome.exit_code})"
+    stats = outcome.stats
+    text = f"{stats.requests_per_second:8.1f} req/s  p95 {stats.p95_ms or 0:.0f} ms"
+    if stats.failures:
+        text += f"  {stats.failures} failed"
+    if outcome.locust_cpu_warning:
+        text += "  WARNING: Locust CPU saturated"
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_arguments(argv)
+    direct_hosts = dict(options.direct_host or DEFAULT_DIRECT_HOSTS)
+    cells, notes = build_matrix(options.backends, options.workloads, options.routes, options.edge_host, direct_hosts)
+    load = Load(options.users, options.spawn_rate, options.duration)
+    seconds_per_cell = options.duration + OVERHEAD_SECONDS
+    print(
+        f"{len(cells)} cells x ~{seconds_per_cell} s = about {len(cells) * seconds_per_cell / 60:.1f} min",
+        file=sys.stderr,
+    )
+    if options.dry_run:
+        for cell in cells:
+            print(f"{cell.slug:<28} {cell.user_class:<12} --tags {cell.workload} --host {cell.host}")
+        for note in notes:
+            print(f"note: {note}")
+        return 0
+    if not cells:
+        print("bench: the filters leave no cell to run", file=sys.stderr)
+        return 2
+    executor = _executor(options)
+    if isinstance(executor, ComposeExecutor):
+        # The cells' own containers come from --service's config; what they
+        # measure must already run (`run --no-deps` starts nothing).
+        needed = {"nginx" if cell.route == "edge" else cell.backend for cell in cells}
+        needed |= {cell.backend for cell in cells if cell.workload != "static"}
+        problem = _check_stack(executor, needed)
+        if problem:
+            print(f"bench: {problem}", file=sys.stderr)
+            return 2
+
+    created = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    run_dir = options.reports_dir / created
+    cells_dir = run_dir / CELLS_DIR
+    cells_dir.mkdir(parents=True)
+    if isinstance(executor, ComposeExecutor):
+        executor.prepare_output(cells_dir)
+    progress = Progress(len(cells), seconds_per_cell)
+    outcomes = []
+    for done, cell in enumerate(cells):
+        outcome = run_cell(
+            cell,
+            load,
+            cells_dir,
+            created,
+            executor,
+            on_tick=lambda elapsed, d=done, s=cell.slug: progress.tick(d, s, elapsed),
+        )
+        progress.finished(done, cell.slug, _result_line(outcome))
+        outcomes.append(outcome)
+
+    summary = build_summary(outcomes, load, notes, created, CELLS_DIR)
+    write_json(summary, run_dir / "summary.json")
+    (run_dir / "summary.md").write_text(render_markdown(summary))
+    (run_dir / "report.html").write_text(render_html(summary))
+    _point_latest(options.reports_dir, run_dir)
+    for warning in summary["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"report: {run_dir / 'report.html'}")
+    return 0 if all(outcome.stats for outcome in outcomes) else 1

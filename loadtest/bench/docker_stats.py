@@ -1,0 +1,112 @@
+"""CPU and memory per compose service, sampled with `docker stats` while a cell runs."""
+
+import json
+import re
+import subprocess
+import threading
+from dataclasses import dataclass
+from statistics import fmean
+
+# `{{json .}}` works on every engine; `--format json` only from Docker 23.
+STATS_COMMAND = ("docker", "stats", "--no-stream", "--format", "{{json .}}")
+UNITS = {
+    "B": 1,
+    "KiB": 1024,
+    "MiB": 1024**2,
+    "GiB": 1024**3,
+    "TiB": 1024**4,
+    "kB": 1000,
+    "KB": 1000,
+    "MB": 1000**2,
+    "GB": 1000**3,
+    "TB": 1000**4,
+}
+_SIZE = re.compile(r"^\s*([0-9.]+)\s*([A-Za-z]+)\s*$")
+
+
+@dataclass(frozen=True)
+class ServiceUsage:
+    """One service over one cell: CPU in percent of one core, memory in bytes."""
+
+    cpu_mean: float
+    cpu_max: float
+    memory_max: int
+
+
+def parse_size(text: str) -> int:
+    """'19.5MiB' -> bytes."""
+    match = _SIZE.match(text)
+    if not match or match.group(2) not in UNITS:
+        raise ValueError(f"not a size: {text!r}")
+    return round(float(match.group(1)) * UNITS[match.group(2)])
+
+
+def parse_stats_line(line: str) -> tuple[str, float, int]:
+    """One `docker stats` JSON line -> (container name, CPU %, memory used)."""
+    record = json.loads(line)
+    cpu = float(record["CPUPerc"].rstrip("%") or 0)
+    used = record["MemUsage"].split("/")[0]
+    return record["Name"], cpu, parse_size(used)
+
+
+def sample_services(services_by_container: dict[str, str]) -> dict[str, tuple[float, int]]:
+    """One snapshot summed per service (scaled services have several containers)."""
+    output = subprocess.run(STATS_COMMAND, capture_output=True, text=True, check=True, timeout=30).stdout
+    snapshot: dict[str, tuple[float, int]] = {}
+    for line in output.splitlines():
+        if not line.strip():
+            continue
+        name, cpu, memory = parse_stats_line(line)
+        service = services_by_container.get(name)
+        if service is None:
+            continue
+        previous_cpu, previous_memory = snapshot.get(service, (0.0, 0))
+        snapshot[service] = (previous_cpu + cpu, previous_memory + memory)
+    return snapshot
+
+
+def summarize(samples: list[dict[str, tuple[float, int]]]) -> dict[str, ServiceUsage]:
+    """Mean and peak CPU, peak memory, per service over the samples."""
+    services = sorted({service for sample in samples for service in sample})
+    usage: dict[str, ServiceUsage] = {}
+    for service in services:
+        points = [sample[service] for sample in samples if service in sample]
+        cpus = [cpu for cpu, _ in points]
+        usage[service] = ServiceUsage(
+            cpu_mean=round(fmean(cpus), 1),
+            cpu_max=round(max(cpus), 1),
+            memory_max=max(memory for _, memory in points),
+        )
+    return usage
+
+
+class StatsSampler:
+    """Samples in a background thread until stopped.
+
+    `docker stats --no-stream` itself takes about two seconds (it waits for
+    two readings to compute CPU), which sets the sampling period.
+    """
+
+    def __init__(self, services_by_container: dict[str, str]) -> None:
+        self._services_by_container = services_by_container
+        self._samples: list[dict[str, tuple[float, int]]] = []
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._samples.append(sample_services(self._services_by_container))
+            except (subprocess.SubprocessError, ValueError, KeyError):
+                self._stopping.wait(1)  # engine busy or a container vanished
+
+    def __enter__(self) -> "StatsSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stopping.set()
+        self._thread.join()
+
+    def usage(self) -> dict[str, ServiceUsage]:
+        return summarize(self._samples)

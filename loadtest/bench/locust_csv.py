@@ -1,0 +1,68 @@
+"""Read the numbers of one cell from Locust's --csv output and its log."""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+AGGREGATED = "Aggregated"
+# Locust's own saturation messages (locust/runners.py): while running, and
+# once more at the end of the test.
+CPU_WARNING_MARKERS = ("CPU usage above", "CPU usage was too high")
+
+
+@dataclass(frozen=True)
+class LocustStats:
+    """The Aggregated row of <prefix>_stats.csv; times in milliseconds."""
+
+    requests: int
+    failures: int
+    requests_per_second: float
+    failures_per_second: float
+    average_ms: float
+    p50_ms: float | None
+    p95_ms: float | None
+    p99_ms: float | None
+    max_ms: float
+
+    @property
+    def failure_ratio(self) -> float:
+        return self.failures / self.requests if self.requests else 0.0
+
+
+def _percentile(value: str) -> float | None:
+    """Locust writes N/A for percentiles of a row without requests."""
+    return None if value in ("", "N/A") else float(value)
+
+
+def read_stats(stats_csv: Path) -> LocustStats:
+    """Parse the Aggregated row; raise ValueError if the file has none."""
+    with stats_csv.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] == AGGREGATED:
+                return LocustStats(
+                    requests=int(row["Request Count"]),
+                    failures=int(row["Failure Count"]),
+                    requests_per_second=float(row["Requests/s"]),
+                    failures_per_second=float(row["Failures/s"]),
+                    average_ms=float(row["Average Response Time"]),
+                    p50_ms=_percentile(row["50%"]),
+                    p95_ms=_percentile(row["95%"]),
+                    p99_ms=_percentile(row["99%"]),
+                    max_ms=float(row["Max Response Time"]),
+                )
+    raise ValueError(f"{stats_csv}: no {AGGREGATED} row")
+
+
+def read_failure_reasons(failures_csv: Path) -> list[str]:
+    """`<occurrences>x <method> <name>: <error>` per row of <prefix>_failures.csv."""
+    if not failures_csv.exists():
+        return []
+    with failures_csv.open(newline="") as handle:
+        return [
+            f"{row['Occurrences']}x {row['Method']} {row['Name']}: {row['Error']}" for row in csv.DictReader(handle)
+        ]
+
+
+def saw_cpu_warning(log_text: str) -> bool:
+    """True when Locust said its own CPU limited the test."""
+    return any(marker in log_text for marker in CPU_WARNING_MARKERS)

@@ -1,0 +1,161 @@
+"""summary.json and summary.md: every cell's numbers, ratios and warnings."""
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bench.execution import CellOutcome, Load
+from bench.matrix import STATIC_WORKLOAD
+
+Summary = dict[str, Any]
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return round(numerator / denominator, 3)
+
+
+def _cell_record(outcome: CellOutcome, directory: str) -> dict[str, Any]:
+    cell, stats = outcome.cell, outcome.stats
+    return {
+        "slug": cell.slug,
+        "route": cell.route,
+        "backend": cell.backend,
+        "workload": cell.workload,
+        "user_class": cell.user_class,
+        "host": cell.host,
+        "exit_code": outcome.exit_code,
+        "stats": None if stats is None else {**asdict(stats), "failure_ratio": stats.failure_ratio},
+        "failure_reasons": outcome.failure_reasons,
+        "locust_cpu_warning": outcome.locust_cpu_warning,
+        "resources": {service: asdict(usage) for service, usage in outcome.usage.items()},
+        "files": {
+            "html": f"{directory}/{cell.slug}.html",
+            "stats_csv": f"{directory}/{cell.slug}_stats.csv",
+            "log": f"{directory}/{cell.slug}.log",
+        },
+    }
+
+
+def _throughput(record: dict[str, Any]) -> float | None:
+    stats = record["stats"]
+    return None if stats is None else stats["requests_per_second"]
+
+
+def _add_ratios(records: list[dict[str, Any]]) -> None:
+    """vs_direct: edge / direct, same backend and workload; vs_static: cell / static."""
+    by_key = {(r["route"], r["backend"], r["workload"]): r for r in records}
+    static = next((r for r in records if r["workload"] == STATIC_WORKLOAD), None)
+    ceiling = _throughput(static) if static else None
+    for record in records:
+        direct = by_key.get(("direct", record["backend"], record["workload"]))
+        record["vs_direct"] = (
+            _ratio(_throughput(record), _throughput(direct)) if record["route"] == "edge" and direct else None
+        )
+        record["vs_static"] = None if record is static else _ratio(_throughput(record), ceiling)
+
+
+def _warnings(records: list[dict[str, Any]]) -> list[str]:
+    warnings = []
+    for record in records:
+        slug, stats = record["slug"], record["stats"]
+        if record["locust_cpu_warning"]:
+            warnings.append(
+                f"{slug}: Locust reported its own CPU above 90%: these numbers measure "
+                "the load generator, not the stack (fewer users, or more workers)"
+            )
+        if stats is None:
+            warnings.append(f"{slug}: no statistics (exit code {record['exit_code']}), see {record['files']['log']}")
+        elif stats["failures"]:
+            first = record["failure_reasons"][0] if record["failure_reasons"] else ""
+            warnings.append(f"{slug}: {stats['failures']} failed requests. {first}".strip())
+    return warnings
+
+
+def build_summary(outcomes: list[CellOutcome], load: Load, notes: list[str], created: str, cells_dir: str) -> Summary:
+    records = [_cell_record(outcome, cells_dir) for outcome in outcomes]
+    _add_ratios(records)
+    return {
+        "created": created,
+        "load": asdict(load),
+        "notes": notes,
+        "warnings": _warnings(records),
+        "cells": records,
+    }
+
+
+def write_json(summary: Summary, path: Path) -> None:
+    path.write_text(json.dumps(summary, indent=2) + "\n")
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def _times(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}x"
+
+
+def _resources(record: dict[str, Any]) -> str:
+    """'nginx 35%/12 MiB, django 150%/80 MiB' (mean CPU, peak memory)."""
+    return ", ".join(
+        f"{service} {usage['cpu_mean']:.0f}%/{usage['memory_max'] / 2**20:.0f} MiB"
+        for service, usage in record["resources"].items()
+    )
+
+
+TABLE_COLUMNS = (
+    "cell",
+    "req/s",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "failures",
+    "edge ÷ direct",
+    "÷ static",
+)
+
+
+def table_rows(summary: Summary) -> list[list[str]]:
+    """The main table, shared by summary.md and report.html."""
+    rows = []
+    for record in summary["cells"]:
+        stats = record["stats"] or {}
+        rows.append(
+            [
+                record["slug"],
+                _number(stats.get("requests_per_second")),
+                _number(stats.get("p50_ms"), 0),
+                _number(stats.get("p95_ms"), 0),
+                _number(stats.get("p99_ms"), 0),
+                f"{stats['failures']} / {stats['requests']}" if stats else "-",
+                _times(record["vs_direct"]),
+                _times(record["vs_static"]),
+            ]
+        )
+    return rows
+
+
+def render_markdown(summary: Summary) -> str:
+    load = summary["load"]
+    lines = [
+        f"# Gateway Lab benchmark, {summary['created']}",
+        "",
+        f"{load['users']} users, spawn rate {load['spawn_rate']:g}/s, "
+        f"{load['duration_seconds']} s per cell; closed loop, no think time. "
+        "Ratios compare requests per second.",
+        "",
+        "| " + " | ".join(TABLE_COLUMNS) + " |",
+        "|" + "|".join("---" if i == 0 else "---:" for i in range(len(TABLE_COLUMNS))) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in table_rows(summary)]
+    resource_lines = [f"- {record['slug']}: {_resources(record)}" for record in summary["cells"] if record["resources"]]
+    if resource_lines:
+        lines += ["", "## CPU (mean, % of one core) and peak memory per service", ""]
+        lines += resource_lines
+    for title, items in (("Warnings", summary["warnings"]), ("Notes", summary["notes"])):
+        if items:
+            lines += ["", f"## {title}", ""] + [f"- {item}" for item in items]
+    return "\n".join(lines) + "\n"

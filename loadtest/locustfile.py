@@ -1,0 +1,14 @@
+"""Gateway Lab's Locust scenarios.
+
+Pick classes and tasks in the web UI (started with --class-picker), or on the
+command line: ``locust DjangoUser FastapiUser --tags db queries``.
+Every class targets --host (default https://nginx, the edge inside the compose
+network); the backend classes also run against an app server directly
+(--host http://django:8000) since paths are the same there.
+"""
+
+from scenarios.backends import CgiUser, DjangoUser, FastapiUser
+from scenarios.static import StaticUser
+from scenarios.websocket import WebSocketUser
+
+__all__ = ["CgiUser", "DjangoUser", "FastapiUser", "StaticUser", "WebSocketUser"]

@@ -1,0 +1,24 @@
+"""One user class per backend: the same contract under each prefix."""
+
+from scenarios.contract import ContractUser
+
+
+class CgiUser(ContractUser):
+    """Python CGI under fcgiwrap: one process per request."""
+
+    backend = "cgi"
+    interface = "CGI"
+
+
+class DjangoUser(ContractUser):
+    """Django under Gunicorn (WSGI)."""
+
+    backend = "django"
+    interface = "WSGI"
+
+
+class FastapiUser(ContractUser):
+    """FastAPI under Uvicorn (ASGI)."""
+
+    backend = "fastapi"
+    interface = "ASGI"

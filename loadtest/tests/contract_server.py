@@ -1,0 +1,144 @@
+"""A tiny stand-in for the stack, standard library only, for bounded runs.
+
+It answers every contract row under /cgi/, /django/ and /fastapi/, the static
+file and the WebSocket echo, just well enough for the scenarios' checks, so a
+real Locust run can produce real CSV and HTML files in a few seconds.
+"""
+
+import base64
+import hashlib
+import json
+import random
+import struct
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+STATIC_PATH = "/static/landing/style.css"
+INTERFACES = {"cgi": "CGI", "django": "WSGI", "fastapi": "ASGI"}
+WEBSOCKET_MAGIC = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
+
+
+def _world_row() -> dict[str, int]:
+    # Test data, not secrets: the standard generator is the right tool.
+    return {"id": random.randint(1, 10_000), "randomNumber": random.randint(1, 10_000)}  # noqa: S311
+
+
+class ContractHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the real edge
+    disable_nagle_algorithm = True  # headers and body leave at once, no 40 ms stalls
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep test output quiet."""
+
+    def _send(self, status: int, body: str | bytes | object, content_type: str) -> None:
+        if isinstance(body, str):
+            payload = body.encode()
+        elif isinstance(body, bytes):
+            payload = body
+        else:
+            payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _json(self, body: object, status: int = 200) -> None:
+        self._send(status, body, "application/json")
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path == STATIC_PATH:
+            return self._send(200, "body { margin: 0 }\n", "text/css")
+        if url.path == "/fastapi/ws/echo":
+            return self._echo_websocket()
+        _, backend, endpoint = [*url.path.split("/", 2), "", ""][:3]
+        if backend not in INTERFACES:
+            return self._json({"error": "not found"}, 404)
+        query = parse_qs(url.query)
+        match endpoint:
+            case "hello":
+                text = f"Hello, {INTERFACES[backend]} World"
+                self._send(200, text, "text/plain; charset=utf-8")
+            case "json":
+                self._json({"message": "Hello, World!"})
+            case "db":
+                self._json(_world_row())
+            case "queries":
+                count = min(max(int(query.get("queries", ["1"])[0]), 1), 500)
+                self._json([_world_row() for _ in range(count)])
+            case "fortunes":
+                rows = "<tr><td>Additional fortune added at request time.</td></tr>"
+                page = f"<!doctype html><table>{rows}<tr><td>&lt;script&gt;</td></tr></table>"
+                self._send(200, page, "text/html; charset=utf-8")
+            case "io":
+                waited = int(query["ms"][0])
+                time.sleep(waited / 1000)
+                self._json({"waited_ms": waited})
+            case "info":
+                interface = INTERFACES[backend]
+                self._json({"interface": interface, "server": "test", "framework": "test", "pid": 1, "python": "3"})
+            case "messages":
+                self._json([])
+            case "healthz":
+                self._json({"status": "ok"})
+            case _:
+                self._json({"error": "not found"}, 404)
+
+    def do_POST(self) -> None:
+        backend = self.path.split("/")[1]
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self._json({"id": 1, **body, "via": backend}, 201)
+
+    def _echo_websocket(self) -> None:
+        """RFC 6455 handshake, then echo text frames until the client closes."""
+        digest = hashlib.sha1((self.headers["Sec-WebSocket-Key"] + WEBSOCKET_MAGIC).encode(), usedforsecurity=False)
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", base64.b64encode(digest.digest()).decode())
+        self.end_headers()
+        self.wfile.flush()
+        while (message := self._read_frame()) is not None:
+            self._write_text_frame(message)
+        self.close_connection = True
+
+    def _read_frame(self) -> bytes | None:
+        header = self.rfile.read(2)
+        if len(header) < 2 or header[0] & 0x0F == 0x8:  # closed, or a close frame
+            return None
+        length = header[1] & 0x7F
+        if length == 126:
+            (length,) = struct.unpack("!H", self.rfile.read(2))
+        mask = self.rfile.read(4)  # client frames are always masked
+        payload = self.rfile.read(length)
+        return bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
+
+    def _write_text_frame(self, payload: bytes) -> None:
+        header = bytes([0x81, len(payload)]) if len(payload) < 126 else struct.pack("!BBH", 0x81, 126, len(payload))
+        self.wfile.write(header + payload)
+        self.wfile.flush()
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Locust drops connections mid-request when a run stops; that is expected."""
+
+
+@contextmanager
+def running_contract_server() -> Iterator[str]:
+    """Serve on a free port of 127.0.0.1; yields the base URL."""
+    server = QuietServer(("127.0.0.1", 0), ContractHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,156 @@
+"""The benchmark runner: matrix, parsing, summary and report, on real Locust output."""
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from bench.cli import parse_arguments
+from bench.docker_stats import parse_size, parse_stats_line, summarize
+from bench.execution import ComposeExecutor, Load
+from bench.locust_csv import read_stats, saw_cpu_warning
+from bench.matrix import DEFAULT_DIRECT_HOSTS, build_matrix
+from bench.progress import Progress
+from bench.report_html import render_html
+from bench.summary import render_markdown
+
+CELLS = ["edge-nginx-static", "edge-django-hello", "direct-django-hello"]
+
+
+def _run_dir(reports: Path) -> Path:
+    return reports / "latest"
+
+
+def _summary(reports: Path) -> dict:
+    return json.loads((_run_dir(reports) / "summary.json").read_text())
+
+
+def test_default_matrix_covers_every_backend_and_workload_and_skips_cgi_direct() -> None:
+    options = parse_arguments([])
+    cells, notes = build_matrix(
+        options.backends, options.workloads, options.routes, options.edge_host, DEFAULT_DIRECT_HOSTS
+    )
+    assert cells[0].slug == "edge-nginx-static"
+    assert len([c for c in cells if c.route == "edge"]) == 1 + 3 * 6
+    assert len([c for c in cells if c.route == "direct"]) == 2 * 6
+    assert not any(c.route == "direct" and c.backend == "cgi" for c in cells)
+    assert notes and notes[0].startswith("cgi: ")
+
+
+def test_matrix_filters_are_validated() -> None:
+    with pytest.raises(SystemExit):
+        parse_arguments(["--workloads=hello,nope"])
+    options = parse_arguments(["--backends=fastapi", "--workloads=db", "--routes=direct"])
+    cells, _ = build_matrix(options.backends, options.workloads, options.routes, "https://nginx", DEFAULT_DIRECT_HOSTS)
+    assert [(c.slug, c.host) for c in cells] == [("direct-fastapi-db", "http://fastapi:8000")]
+
+
+def test_compose_cell_runs_a_fresh_locust_container_writing_into_the_report(tmp_path: Path) -> None:
+    cells, _ = build_matrix(["django"], ["db"], ["edge"], "https://nginx", {})
+    executor = ComposeExecutor(["docker", "compose"], "locust", tmp_path)
+    command = executor.command(cells[0], Load(20, 20, 10), tmp_path, "RUN")
+    assert command[:5] == ["docker", "compose", "run", "--rm", "--no-deps"]
+    assert f"--volume={tmp_path}:/reports" in command
+    assert command[-1] == "DjangoUser"
+    assert {"--tags=db", "--host=https://nginx", "--csv=/reports/edge-django-db", "--run-time=10s"} <= set(command)
+
+
+def test_bench_writes_every_report_file(bench_reports: Path) -> None:
+    run_dir = _run_dir(bench_reports)
+    assert run_dir.is_symlink() and (bench_reports / json.loads((bench_reports / "latest.json").read_text())["path"])
+    for name in ("summary.json", "summary.md", "report.html"):
+        assert (run_dir / name).stat().st_size > 0
+    for slug in CELLS:
+        for suffix in (".html", "_stats.csv", "_stats_history.csv", "_failures.csv", ".log"):
+            assert (run_dir / "cells" / f"{slug}{suffix}").exists(), slug + suffix
+
+
+def test_summary_matches_the_locust_csv_and_computes_ratios(bench_reports: Path) -> None:
+    summary = _summary(bench_reports)
+    records = {record["slug"]: record for record in summary["cells"]}
+    assert list(records) == CELLS
+    for slug, record in records.items():
+        stats = read_stats(_run_dir(bench_reports) / "cells" / f"{slug}_stats.csv")
+        assert record["stats"]["requests"] == stats.requests > 0
+        assert record["stats"]["failures"] == 0
+        assert record["stats"]["requests_per_second"] == stats.requests_per_second
+    rps = {slug: record["stats"]["requests_per_second"] for slug, record in records.items()}
+    edge = records["edge-django-hello"]
+    assert edge["vs_direct"] == round(rps["edge-django-hello"] / rps["direct-django-hello"], 3)
+    assert edge["vs_static"] == round(rps["edge-django-hello"] / rps["edge-nginx-static"], 3)
+    assert records["direct-django-hello"]["vs_direct"] is None
+    assert records["edge-nginx-static"]["vs_static"] is None
+    assert summary["warnings"] == []
+
+
+def test_aggregated_row_is_what_the_summary_reads(bench_reports: Path) -> None:
+    stats_csv = _run_dir(bench_reports) / "cells" / "edge-django-hello_stats.csv"
+    rows = list(csv.DictReader(io.StringIO(stats_csv.read_text())))
+    aggregated = rows[-1]
+    assert aggregated["Name"] == "Aggregated"
+    stats = read_stats(stats_csv)
+    assert stats.requests == int(aggregated["Request Count"])
+    assert stats.p95_ms == float(aggregated["95%"])
+
+
+def test_markdown_has_one_row_per_cell(bench_reports: Path) -> None:
+    markdown = (_run_dir(bench_reports) / "summary.md").read_text()
+    table = [line for line in markdown.splitlines() if line.startswith("| ")]
+    assert table[0].startswith("| cell | req/s")
+    assert [row.split(" | ")[0].lstrip("| ") for row in table[1:]] == CELLS
+
+
+class SvgCounter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _parse(html: str) -> SvgCounter:
+    parser = SvgCounter()
+    parser.feed(html)
+    return parser
+
+
+def test_report_is_self_contained_with_a_chart_per_measure(bench_reports: Path) -> None:
+    parsed = _parse((_run_dir(bench_reports) / "report.html").read_text())
+    names = [tag for tag, _ in parsed.tags]
+    assert "script" not in names
+    assert not [attrs for _, attrs in parsed.tags if (attrs.get("src") or attrs.get("href") or "").startswith("http")]
+    charts = [attrs["aria-label"] for tag, attrs in parsed.tags if tag == "svg"]
+    assert charts == ["Throughput", "Latency", "Failures"]  # local runs sample no containers
+    assert names.count("rect") >= len(CELLS) * (1 + 3)  # a bar per cell, three per latency row
+    links = [attrs["href"] for tag, attrs in parsed.tags if tag == "a" and attrs["href"].startswith("cells/")]
+    assert links == [f"cells/{slug}.html" for slug in CELLS]
+
+
+def test_report_adds_cpu_and_memory_charts_when_containers_were_sampled(bench_reports: Path) -> None:
+    summary = _summary(bench_reports)
+    line = '{"Name": "gw-nginx-1", "CPUPerc": "42.50%", "MemUsage": "12.5MiB / 1.9GiB"}'
+    _name, cpu, memory = parse_stats_line(line)
+    usage = summarize([{"nginx": (cpu, memory)}, {"nginx": (cpu / 2, memory)}])["nginx"]
+    for record in summary["cells"]:
+        record["resources"] = {"nginx": usage.__dict__}
+    charts = [attrs["aria-label"] for tag, attrs in _parse(render_html(summary)).tags if tag == "svg"]
+    assert charts == ["Throughput", "Latency", "Failures", "CPU", "Memory"]
+    assert "nginx 32%/12 MiB" in render_markdown(summary)
+
+
+def test_docker_sizes_and_cpu_warning() -> None:
+    assert parse_size("1.5KiB") == 1536
+    assert parse_size("2MB") == 2_000_000
+    with pytest.raises(ValueError):
+        parse_size("12 parsecs")
+    assert saw_cpu_warning("WARNING/root: CPU usage above 90%! This may constrain your throughput")
+    assert not saw_cpu_warning("All users spawned")
+
+
+def test_progress_line_shows_position_and_eta() -> None:
+    line = Progress(4, 15, io.StringIO()).line(1, "edge-cgi-db", 5)
+    assert "  2/4 edge-cgi-db" in line
+    assert line.endswith("ETA 0m40s")

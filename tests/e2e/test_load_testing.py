@@ -1,0 +1,125 @@
+"""Locust: headless runs of every user class, the web UI in a real browser, workers, `make bench`."""
+
+import json
+import os
+import ssl
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.conftest import HTTPS_PORT, compose_output, read_secret
+
+USER_CLASSES = ("CgiUser", "DjangoUser", "FastapiUser", "StaticUser", "WebSocketUser")
+PREFIXES = {"CgiUser": "/cgi/", "DjangoUser": "/django/", "FastapiUser": "/fastapi/", "StaticUser": "/static/"}
+UI = f"https://localhost:{HTTPS_PORT}/locust/"
+
+
+@pytest.fixture(scope="module")
+def locust_auth() -> tuple[str, str]:
+    return ("locust", read_secret("/var/lib/gateway-secrets/locust_password"))
+
+
+def headless_run(*user_classes: str, seconds: int = 10) -> list[dict]:
+    """A bounded headless Locust run inside the compose network; Locust's own final statistics."""
+    output = compose_output(
+        "run", "--rm", "--no-deps", "-T", "locust",
+        "locust", "--headless", "--users", str(2 * len(user_classes)), "--spawn-rate", "10",
+        "--run-time", f"{seconds}s", "--stop-timeout", "5", "--json", "--only-summary", *user_classes,
+    )  # fmt: skip
+    return json.loads(output)
+
+
+def test_every_user_class_runs_with_zero_failures():
+    stats = headless_run(*USER_CLASSES)
+    assert stats, "Locust reported no requests"
+    failures = {f"{row['method']} {row['name']}": row["num_failures"] for row in stats if row["num_failures"]}
+    assert not failures
+    names = [row["name"] for row in stats]
+    for user_class, prefix in PREFIXES.items():
+        assert any(name.startswith(prefix) for name in names), f"{user_class} made no request"
+    assert any(row["method"] == "WS" and row["num_requests"] > 0 for row in stats), "WebSocketUser exchanged nothing"
+    assert sum(row["num_requests"] for row in stats) > 50
+
+
+def test_ui_needs_the_password(ssl_context, locust_auth):
+    assert httpx.get(UI, verify=ssl_context).status_code == 401
+    assert httpx.get(UI, verify=ssl_context, auth=("locust", "wrong")).status_code == 401
+    assert httpx.get(UI, verify=ssl_context, auth=locust_auth).status_code == 200
+
+
+def ui_state(ssl_context: ssl.SSLContext, auth: tuple[str, str]) -> dict:
+    return httpx.get(f"{UI}stats/requests", verify=ssl_context, auth=auth).json()
+
+
+def test_workers_scale_and_the_master_sees_them(ssl_context, locust_auth):
+    try:
+        compose_output("up", "-d", "--wait", "--no-recreate", "--scale", "locust-worker=2", "locust-worker")
+        deadline = time.monotonic() + 30
+        while ui_state(ssl_context, locust_auth)["worker_count"] != 2 and time.monotonic() < deadline:
+            time.sleep(1)
+        assert ui_state(ssl_context, locust_auth)["worker_count"] == 2
+    finally:
+        compose_output("up", "-d", "--wait", "--no-recreate", "--scale", "locust-worker=1", "locust-worker")
+
+
+def test_landing_page_renders_in_a_browser(browser: Browser, tmp_path):
+    page = browser.new_page()
+    page.goto(f"https://localhost:{HTTPS_PORT}/")
+    expect(page.get_by_role("heading", name="Gateway Lab")).to_be_visible()
+    for name in ("/cgi/", "/django/", "/fastapi/", "Locust web UI"):
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    page.get_by_role("link", name="/fastapi/", exact=True).click()
+    expect(page).to_have_url(f"https://localhost:{HTTPS_PORT}/fastapi/")
+    page.screenshot(path=tmp_path / "landing.png")
+
+
+def test_ui_starts_a_swarm_fills_statistics_and_stops(browser: Browser, ssl_context, locust_auth):
+    context = browser.new_context(http_credentials={"username": locust_auth[0], "password": locust_auth[1]})
+    page = context.new_page()
+    try:
+        page.goto(UI)
+        page.locator("input[name=userCount]").fill("3")
+        page.locator("input[name=spawnRate]").fill("3")
+        page.get_by_role("button", name="Start").click()
+        # The statistics table fills with the requests the swarm makes.
+        expect(page.get_by_role("cell", name="/django/hello").first).to_be_visible(timeout=20_000)
+        expect(page.get_by_text("RUNNING").first).to_be_visible()
+        page.get_by_role("button", name="Stop").click()
+        expect(page.get_by_text("STOPPED").first).to_be_visible(timeout=20_000)
+        state = ui_state(ssl_context, locust_auth)
+        assert state["state"] == "stopped"
+        assert sum(row["num_requests"] for row in state["stats"]) > 0
+    finally:
+        httpx.get(f"{UI}stop", verify=ssl_context, auth=locust_auth)
+        context.close()
+
+
+def test_bench_writes_every_report_file_and_the_report_renders(browser: Browser):
+    reports = Path(os.environ.get("REPORTS_DIR", "reports"))
+    subprocess.run(
+        [sys.executable, "-m", "bench", "--backends", "django", "--workloads", "hello,static",
+         "--routes", "edge,direct", "--users", "2", "--duration", "3", "--reports-dir", str(reports)],
+        check=True, env={**os.environ, "PYTHONPATH": "loadtest"}, timeout=300,
+    )  # fmt: skip
+    run = (reports / "latest").resolve()
+    for name in ("summary.json", "summary.md", "report.html"):
+        assert (run / name).stat().st_size > 0, name
+    summary = json.loads((run / "summary.json").read_text())
+    cells = summary["cells"]
+    assert len(cells) == 3  # django hello through the edge and direct, the static file
+    for cell in cells:
+        assert cell["stats"]["requests"] > 0, cell["slug"]
+        assert cell["resources"], f"no CPU/memory samples for {cell['slug']}"
+        for path in cell["files"].values():
+            assert (run / path).stat().st_size > 0, path
+    page = browser.new_page()
+    page.goto(f"https://localhost:{HTTPS_PORT}/reports/latest/report.html")
+    charts = page.locator("svg")
+    assert charts.count() >= 4
+    box = charts.first.bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 50
