@@ -32,6 +32,7 @@ def test_tls_1_2_and_1_3_are_accepted(ssl_context, ca_file, version):
     assert handshake(ctx) == {ssl.TLSVersion.TLSv1_2: "TLSv1.2", ssl.TLSVersion.TLSv1_3: "TLSv1.3"}[version]
 
 
+@pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1_1 is deprecated:DeprecationWarning")
 def test_tls_1_1_is_refused(ca_file):
     ctx = ssl.create_default_context(cafile=str(ca_file))
     ctx.set_ciphers("DEFAULT:@SECLEVEL=0")  # let the client offer TLS 1.1 at all
