@@ -42,7 +42,11 @@ def _content_type(response: Response, expected: str) -> str | None:
     return None
 
 
-def _json_body(response: Response) -> tuple[Any, str | None]:
+def _json_document(response: Response, status: int = 200) -> tuple[Any, str | None]:
+    """The parsed JSON body of a response with this status, or why there is none."""
+    problem = _status(response, status)
+    if problem:
+        return None, problem
     try:
         return json.loads(response.text or ""), None
     except ValueError:
@@ -82,10 +86,7 @@ def json_equal(expected: object, status: int = 200) -> Check:
     """`/json`, `/io`: this exact JSON document."""
 
     def check(response: Response) -> str | None:
-        problem = _status(response, status)
-        if problem:
-            return problem
-        body, problem = _json_body(response)
+        body, problem = _json_document(response, status)
         if problem:
             return problem
         if body != expected:
@@ -97,10 +98,7 @@ def json_equal(expected: object, status: int = 200) -> Check:
 
 def world_row(response: Response) -> str | None:
     """`/db`: one row of `world`."""
-    problem = _status(response, 200)
-    if problem:
-        return problem
-    body, problem = _json_body(response)
+    body, problem = _json_document(response)
     if problem:
         return problem
     return None if _is_world_row(body) else f"not a world row: {body!r:.80}"
@@ -110,10 +108,7 @@ def world_rows(count: int) -> Check:
     """`/queries?queries=N`: a list of N rows of `world`."""
 
     def check(response: Response) -> str | None:
-        problem = _status(response, 200)
-        if problem:
-            return problem
-        body, problem = _json_body(response)
+        body, problem = _json_document(response)
         if problem:
             return problem
         if not isinstance(body, list) or len(body) != count:
@@ -142,10 +137,7 @@ def info_document(interface: str) -> Check:
     """`/info`: the five keys, naming this backend's interface."""
 
     def check(response: Response) -> str | None:
-        problem = _status(response, 200)
-        if problem:
-            return problem
-        body, problem = _json_body(response)
+        body, problem = _json_document(response)
         if problem:
             return problem
         keys = {"interface", "server", "framework", "pid", "python"}
@@ -160,10 +152,7 @@ def info_document(interface: str) -> Check:
 
 def messages_page(response: Response) -> str | None:
     """`GET /messages`: a list of at most 50 rows."""
-    problem = _status(response, 200)
-    if problem:
-        return problem
-    body, problem = _json_body(response)
+    body, problem = _json_document(response)
     if problem:
         return problem
     if not isinstance(body, list) or len(body) > MESSAGES_PAGE:
@@ -175,10 +164,7 @@ def stored_message(author: str, text: str, via: str) -> Check:
     """`POST /messages`: 201 with the row as stored, `via` naming the backend."""
 
     def check(response: Response) -> str | None:
-        problem = _status(response, 201)
-        if problem:
-            return problem
-        body, problem = _json_body(response)
+        body, problem = _json_document(response, 201)
         if problem:
             return problem
         if not isinstance(body, dict):
