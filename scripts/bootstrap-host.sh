@@ -38,7 +38,7 @@ ensure_engine() {
     apt_install docker.io
   fi
   docker info >/dev/null 2>&1 && return 0
-  need_root "starting dockerd" "start your Docker engine"
+  need_root "starting dockerd" "start your Docker engine, or join the docker group if it runs"
   say "starting dockerd (log: $DOCKERD_LOG)"
   # Fully detached: a daemon holding our stdout/stderr would keep any reader
   # of this script's output (CI, `make test | tee`) waiting forever.

@@ -123,3 +123,8 @@ def test_bench_writes_every_report_file_and_the_report_renders(browser: Browser)
     assert charts.count() >= 4
     box = charts.first.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 50
+    # The landing page shows the newest run.
+    page.goto(f"https://localhost:{HTTPS_PORT}/")
+    latest = page.locator("#latest-benchmark")
+    expect(latest.get_by_role("cell", name="direct-django-hello", exact=True)).to_be_visible()
+    expect(latest.get_by_role("link", name="Charts, CPU and memory per service")).to_be_visible()
