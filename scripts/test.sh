@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 export COMPOSE_PROJECT_NAME=gateway-lab-test
 export COMPOSE_FILE=docker-compose.yml:tests/docker-compose.test.yml
 export HTTP_PORT="${TEST_HTTP_PORT:-8080}" HTTPS_PORT="${TEST_HTTPS_PORT:-8443}"
+# A subnet of its own too, so it can run beside `make up` (with other ports).
+export EDGE_SUBNET=172.30.81.0/24 EDGE_PROXY_IP=172.30.81.10
 export GATEWAY_CA="$PWD/.cache/test/ca.crt"
 export JUNIT_DIR="$PWD/.cache/test/junit"
 export REPORTS_DIR="$PWD/.cache/test/reports"   # the tiny `make bench` of the tests, served by nginx
@@ -50,6 +52,14 @@ teardown() {
 ensure_venv
 lint
 [ "${1:-}" = lint ] && exit 0
+
+for port in "$HTTP_PORT" "$HTTPS_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "test: 127.0.0.1:$port is in use (a stack from \`make up\`? stop it with \`make down\`," \
+      "or choose other ports: TEST_HTTP_PORT=... TEST_HTTPS_PORT=... make test)" >&2
+    exit 1
+  fi
+done
 
 phase "host bootstrap"
 scripts/bootstrap-host.sh
