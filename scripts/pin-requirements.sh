@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Re-pin every requirements.in into a hashed requirements.txt for the images'
-# Python (Debian trixie: 3.13) or, for tests/, the host's Python.
+# Re-pin every requirements*.in into a hashed requirements*.txt: for the images'
+# Python (Debian trixie: 3.13), and for tests/ the host's Python (3.11 and up).
+# Hashes cover every file of each pinned release, so pip installs only those.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v uv >/dev/null || python3 -m pip install --quiet uv
-for dir in cgi_app django_app fastapi_app loadtest; do
-  for in_file in "$dir"/requirements*.in; do
+
+pin() { # DIR PYTHON_VERSION
+  local in_file
+  for in_file in "$1"/requirements*.in; do
     [ -e "$in_file" ] || continue
-    uv pip compile --quiet --generate-hashes --universal --python-version 3.13 \
-      "$in_file" -o "${in_file%.in}.txt"
+    (cd "$1" && uv pip compile --quiet --generate-hashes --universal --python-version "$2" \
+      "$(basename "$in_file")" -o "$(basename "${in_file%.in}.txt")")
   done
-done
-uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
-  tests/requirements.in -o tests/requirements.txt
+}
+
+for dir in cgi_app django_app fastapi_app loadtest; do pin "$dir" 3.13; done
+pin tests 3.11
