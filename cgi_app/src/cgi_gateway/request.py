@@ -2,15 +2,17 @@
 
 The `cgi` module is gone since Python 3.13 (PEP 594), so query strings and
 bodies are parsed here with urllib.parse and json.
+
+Every request starts a new interpreter, so every import is paid per request:
+a NamedTuple rather than a dataclass (importing `dataclasses` pulls in
+`inspect` and `ast`, about 7 ms), and urllib.parse only when a query is read.
 """
 
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import BinaryIO
-from urllib.parse import parse_qs
+from typing import BinaryIO, NamedTuple
 
 from cgi_gateway.response import HttpError
 
@@ -21,8 +23,7 @@ _CHUNK_BYTES = 64 * 1024
 _INTEGER = re.compile(r"-?[0-9]+")
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     method: str
     path: str
     script_name: str
@@ -47,6 +48,8 @@ class Request:
         )
 
     def query_param(self, name: str) -> str | None:
+        from urllib.parse import parse_qs  # here: only requests that read a query pay for it
+
         values = parse_qs(self.query_string, keep_blank_values=True).get(name)
         return values[0] if values else None
 
