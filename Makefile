@@ -54,7 +54,7 @@ bench: ## headless benchmark of the running stack into reports/<timestamp>/ (BEN
 	@PYTHONPATH=loadtest python3 -m bench $(BENCH_ARGS)
 
 measure: bootstrap ## time a warm start and sum idle memory (the README's numbers)
-	@python3 scripts/measure_stack.py
+	@PYTHONPATH=loadtest python3 scripts/measure_stack.py
 
 requirements: ## re-pin every requirements.txt with hashes from its requirements.in
 	@scripts/pin-requirements.sh

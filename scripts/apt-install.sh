@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Install Debian packages, with a clear error where that cannot work.
+# Used by the host bootstrap and by `make test` (browser).
 set -euo pipefail
-[ "$(id -u)" -eq 0 ] || { echo "apt-install: installing $* needs root; install it yourself" >&2; exit 1; }
-command -v apt-get >/dev/null || { echo "apt-install: not a Debian host; install $* yourself" >&2; exit 1; }
+die() { echo "apt-install: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || die "installing $* needs root; run as root, or install it yourself"
+[ -r /etc/debian_version ] && command -v apt-get >/dev/null || die "not a Debian host; install $* yourself"
+echo "apt-install: installing $* from Debian" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null || { echo "apt-install: apt-get update failed: no Debian mirror?" >&2; exit 1; }
-apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+apt-get update -qq >/dev/null || die "apt-get update failed: no Debian mirror reachable?"
+apt-get install -y -qq --no-install-recommends "$@" >/dev/null || die "apt-get install $* failed"

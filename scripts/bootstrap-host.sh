@@ -9,6 +9,7 @@ BASE_IMAGE="${BASE_IMAGE:-debian:trixie-slim}"
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 PLUGIN_DIR=/usr/libexec/docker/cli-plugins
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd.log}"
+SCRIPTS_DIR="$(cd "$(dirname "$0")" && pwd)"
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
@@ -22,15 +23,7 @@ need_debian() {
     die "$1 is automated for Debian hosts only; install it yourself: $2"
 }
 
-apt_install() {
-  need_root "installing $*" "apt-get install $*"
-  need_debian "installing $*" "packages $*"
-  say "installing $* from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null || die "apt-get update failed: no Debian mirror reachable?"
-  apt-get install -y -qq --no-install-recommends "$@" >/dev/null ||
-    die "apt-get install $* failed"
-}
+apt_install() { "$SCRIPTS_DIR/apt-install.sh" "$@"; }
 
 ensure_engine() {
   if ! command -v docker >/dev/null || ! command -v dockerd >/dev/null; then

@@ -5,23 +5,14 @@ Markdown table to paste into the README. A measurement, not a test: it never
 fails on a number.
 """
 
-import json
-import re
 import subprocess
 import time
 
-UNITS = {"b": 1, "kib": 1024, "kb": 1000, "mib": 1024**2, "mb": 1000**2, "gib": 1024**3, "gb": 1000**3}
+from bench.docker_stats import STATS_COMMAND, parse_stats_line  # PYTHONPATH=loadtest (make measure)
 
 
 def compose(*args: str) -> str:
     return subprocess.run(["docker", "compose", *args], capture_output=True, text=True, check=True).stdout
-
-
-def to_bytes(size: str) -> float:
-    match = re.fullmatch(r"([\d.]+)\s*([a-zA-Z]+)", size.strip())
-    if not match:
-        raise ValueError(f"unreadable size from docker stats: {size!r}")
-    return float(match.group(1)) * UNITS[match.group(2).lower()]
 
 
 def warm_start_seconds() -> float:
@@ -31,17 +22,15 @@ def warm_start_seconds() -> float:
     return time.monotonic() - started
 
 
-def idle_memory(settle_seconds: float = 15) -> dict[str, float]:
+def idle_memory(settle_seconds: float = 15) -> dict[str, int]:
+    """Memory in use per container of this project, after the stack has settled."""
     time.sleep(settle_seconds)
     ids = compose("ps", "-q").split()
-    stats = subprocess.run(
-        ["docker", "stats", "--no-stream", "--format", "{{json .}}", *ids],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    stats = subprocess.run([*STATS_COMMAND, *ids], capture_output=True, text=True, check=True).stdout
     usage = {}
     for line in stats.splitlines():
-        row = json.loads(line)
-        usage[row["Name"]] = to_bytes(row["MemUsage"].split("/")[0])
+        name, _cpu, memory = parse_stats_line(line)
+        usage[name] = memory
     return usage
 
 

@@ -56,15 +56,14 @@ def client(base_url: str, ssl_context: ssl.SSLContext) -> Iterator[httpx.Client]
         yield c
 
 
-def compose_output(*args: str) -> str:
-    """stdout of `docker compose ARGS` for the stack under test (COMPOSE_PROJECT_NAME)."""
-    result = subprocess.run(["docker", "compose", *args], capture_output=True, text=True, check=True)
-    return result.stdout
+def compose(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """`docker compose ARGS` on the stack under test (COMPOSE_PROJECT_NAME), output captured."""
+    return subprocess.run(["docker", "compose", *args], capture_output=True, text=True, check=check)
 
 
 def read_secret(path: str) -> str:
     """A generated secret, read through the one-shot `secrets` service as `make *-password` does."""
-    return compose_output("run", "--rm", "--no-deps", "-T", "secrets", "cat", path).strip()
+    return compose("run", "--rm", "--no-deps", "-T", "secrets", "cat", path).stdout.strip()
 
 
 @pytest.fixture(scope="session")

@@ -6,25 +6,20 @@ answer the same way: that is what makes the comparisons honest.
 
 import html
 import re
-import subprocess
 import uuid
 
 import httpx
 import pytest
 
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, compose
 
 ADDED_FORTUNE = "Additional fortune added at request time."
 
 
 def message_count() -> int:
     """Rows in table `message`, read from PostgreSQL itself, not through an API."""
-    result = subprocess.run(
-        ["docker", "compose", "exec", "-T", "db", "psql", "-U", "gateway", "-d", "gateway", "-tAc",
-         "SELECT count(*) FROM message"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return int(result.stdout.strip())
+    psql = ("exec", "-T", "db", "psql", "-U", "gateway", "-d", "gateway", "-tAc")
+    return int(compose(*psql, "SELECT count(*) FROM message").stdout.strip())
 
 
 def assert_world_row(row: object) -> None:

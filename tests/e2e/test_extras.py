@@ -3,14 +3,13 @@
 import asyncio
 import re
 import ssl
-import subprocess
 import time
 
 import httpx
 import pytest
 import websockets
 
-from tests.conftest import HTTPS_PORT
+from tests.conftest import HTTPS_PORT, read_secret
 
 
 def test_openapi_schema_lists_the_contract_under_the_prefix(client):
@@ -62,15 +61,6 @@ def test_server_sent_events_arrive_one_by_one_through_the_edge(client):
     assert arrivals[-1] - arrivals[0] >= 0.6
 
 
-def admin_password() -> str:
-    result = subprocess.run(
-        ["docker", "compose", "run", "--rm", "--no-deps", "-T", "secrets", "cat",
-         "/run/secrets/gateway/django_admin_password"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return result.stdout.strip()
-
-
 def test_admin_redirects_to_login_under_the_prefix(client):
     response = client.get("/django/admin/")
     assert response.status_code == 302
@@ -87,13 +77,14 @@ def test_admin_static_files_are_served_by_nginx(client):
 
 
 def test_admin_login_with_the_generated_password(base_url, ssl_context):
+    password = read_secret("/run/secrets/gateway/django_admin_password")
     with httpx.Client(base_url=base_url, verify=ssl_context, follow_redirects=False) as browser:
         form = browser.get("/django/admin/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
         assert token
         response = browser.post(
             "/django/admin/login/?next=/django/admin/",
-            data={"csrfmiddlewaretoken": token.group(1), "username": "admin", "password": admin_password()},
+            data={"csrfmiddlewaretoken": token.group(1), "username": "admin", "password": password},
             headers={"Referer": f"{base_url}/django/admin/login/", "Origin": base_url},
         )
         assert response.status_code == 302, response.text[:500]

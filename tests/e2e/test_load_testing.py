@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.conftest import HTTPS_PORT, compose_output, read_secret
+from tests.conftest import HTTPS_PORT, compose, read_secret
 
 USER_CLASSES = ("CgiUser", "DjangoUser", "FastapiUser", "StaticUser", "WebSocketUser")
 PREFIXES = {"CgiUser": "/cgi/", "DjangoUser": "/django/", "FastapiUser": "/fastapi/", "StaticUser": "/static/"}
@@ -26,12 +26,12 @@ def locust_auth() -> tuple[str, str]:
 
 def headless_run(*user_classes: str, seconds: int = 10) -> list[dict]:
     """A bounded headless Locust run inside the compose network; Locust's own final statistics."""
-    output = compose_output(
+    output = compose(
         "run", "--rm", "--no-deps", "-T", "locust",
         "locust", "--headless", "--users", str(2 * len(user_classes)), "--spawn-rate", "10",
         "--run-time", f"{seconds}s", "--stop-timeout", "5", "--json", "--only-summary", *user_classes,
     )  # fmt: skip
-    return json.loads(output)
+    return json.loads(output.stdout)
 
 
 def test_every_user_class_runs_with_zero_failures():
@@ -58,13 +58,13 @@ def ui_state(ssl_context: ssl.SSLContext, auth: tuple[str, str]) -> dict:
 
 def test_workers_scale_and_the_master_sees_them(ssl_context, locust_auth):
     try:
-        compose_output("up", "-d", "--wait", "--no-recreate", "--scale", "locust-worker=2", "locust-worker")
+        compose("up", "-d", "--wait", "--no-recreate", "--scale", "locust-worker=2", "locust-worker")
         deadline = time.monotonic() + 30
         while ui_state(ssl_context, locust_auth)["worker_count"] != 2 and time.monotonic() < deadline:
             time.sleep(1)
         assert ui_state(ssl_context, locust_auth)["worker_count"] == 2
     finally:
-        compose_output("up", "-d", "--wait", "--no-recreate", "--scale", "locust-worker=1", "locust-worker")
+        compose("up", "-d", "--wait", "--no-recreate", "--scale", "locust-worker=1", "locust-worker")
 
 
 def test_landing_page_renders_in_a_browser(browser: Browser, tmp_path):

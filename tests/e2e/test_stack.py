@@ -5,11 +5,9 @@ import subprocess
 
 import pytest
 
+from tests.conftest import compose
+
 LONG_RUNNING = ("nginx", "cgi", "django", "fastapi", "db", "locust", "locust-worker")
-
-
-def compose(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["docker", "compose", *args], capture_output=True, text=True, check=check)
 
 
 def inspect(service: str) -> dict:
