@@ -5,7 +5,7 @@ COMPOSE := docker compose
 export COMPOSE_PROJECT_NAME ?= gateway-lab
 export DOCKER_BUILDKIT := 1
 
-.PHONY: help bootstrap build up down clean logs ps test lint bench measure ca-cert admin-password locust-password requirements
+.PHONY: help bootstrap build up down clean logs ps test lint bench measure ca-cert tls-install admin-password locust-password requirements
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -37,6 +37,11 @@ ca-cert: ## copy the stack's CA certificate to certs/ca.crt
 	@mkdir -p certs
 	@$(COMPOSE) run --rm --no-deps -T secrets cat /etc/gateway-tls/ca.crt > certs/ca.crt.tmp && mv certs/ca.crt.tmp certs/ca.crt
 	@echo "CA certificate: certs/ca.crt"
+
+tls-install: ## use your own certificate: make tls-install CERT=fullchain.pem KEY=privkey.pem
+	@test -r "$(CERT)" -a -r "$(KEY)" || { echo "usage: make tls-install CERT=fullchain.pem KEY=privkey.pem" >&2; exit 2; }
+	@cat "$(CERT)" "$(KEY)" | $(COMPOSE) run --rm --no-deps -T secrets install-tls
+	@$(COMPOSE) exec -T nginx nginx -s reload 2>/dev/null && echo "nginx reloaded" || echo "nginx is not running; the next up uses it"
 
 admin-password: ## show the Django admin password (user: admin)
 	@$(COMPOSE) run --rm --no-deps -T secrets cat /run/secrets/gateway/django_admin_password; echo

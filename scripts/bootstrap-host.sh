@@ -5,11 +5,12 @@
 # the host can do none of it. Steps proven in the project's offline-build notes.
 set -euo pipefail
 
-BASE_IMAGE="${BASE_IMAGE:-debian:trixie-slim}"
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 PLUGIN_DIR=/usr/libexec/docker/cli-plugins
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd.log}"
 SCRIPTS_DIR="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=settings.sh
+. "$SCRIPTS_DIR/settings.sh" && load_settings "$SCRIPTS_DIR/../.env"   # BASE_IMAGE
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Print where the running stack answers.
 set -euo pipefail
-[ -f .env ] && set -a && . ./.env && set +a
-https="https://localhost:${HTTPS_PORT:-8443}"
+# shellcheck source=settings.sh
+. "$(dirname "$0")/settings.sh" && load_settings
+https="https://$PUBLIC_HOST:$HTTPS_PORT"
 cat <<URLS
 
 Gateway Lab is up (trust certs/ca.crt, see README):

@@ -14,9 +14,13 @@ APP=/run/secrets/gateway
 GROUP=10001                  # gid of every service allowed to read secrets (docs/conventions.md)
 LEAF_DAYS=397                # the CA/Browser Forum cap for leaf certificates, kept for habit's sake
 RENEW_BEFORE=$((30 * 86400)) # renew the leaf 30 days before it expires
-SERVER_NAMES="DNS:localhost,DNS:nginx,IP:127.0.0.1,IP:::1"
 
 if [ "$#" -gt 0 ]; then exec "$@"; fi
+
+: "${PUBLIC_HOST:?PUBLIC_HOST is not set (it comes from .env)}"
+# The public name, plus the names the stack's own clients use: Locust reaches
+# the edge as `nginx`, the host as 127.0.0.1.
+SERVER_NAMES="DNS:$PUBLIC_HOST,DNS:nginx,IP:127.0.0.1,IP:::1"
 
 umask 077
 
@@ -45,11 +49,22 @@ if [ ! -s "$STORE/ca.key" ] || [ ! -s "$STORE/ca.crt" ]; then
   echo "generated local CA"
 fi
 
-if [ ! -s "$TLS/server.crt" ] || [ ! -s "$TLS/server.key" ] ||
-  ! openssl x509 -checkend "$RENEW_BEFORE" -noout -in "$TLS/server.crt" >/dev/null; then
+# issued_here: the leaf was signed by the local CA above. A certificate put
+# in place by `make tls-install` (a real one, e.g. from ACME) is never touched.
+issued_here() {
+  openssl verify -CAfile "$STORE/ca.crt" "$TLS/server.crt" >/dev/null 2>&1
+}
+# names_match: the leaf names PUBLIC_HOST (it changes when .env does).
+names_match() {
+  openssl x509 -noout -checkhost "$PUBLIC_HOST" -in "$TLS/server.crt" 2>/dev/null | grep -q 'does match'
+}
+
+if [ ! -s "$TLS/server.crt" ] || [ ! -s "$TLS/server.key" ] || {
+  issued_here && { ! names_match || ! openssl x509 -checkend "$RENEW_BEFORE" -noout -in "$TLS/server.crt" >/dev/null; }
+}; then
   rm -f "$TLS/server.key" "$TLS/server.crt" # read-only copies from the last run
   openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-    -keyout "$TLS/server.key" -out "$STORE/server.csr" -subj "/CN=localhost" 2>/dev/null
+    -keyout "$TLS/server.key" -out "$STORE/server.csr" -subj "/CN=$PUBLIC_HOST" 2>/dev/null
   printf '%s\n' "subjectAltName=$SERVER_NAMES" "basicConstraints=critical,CA:FALSE" \
     "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" >"$STORE/server.ext"
   openssl x509 -req -in "$STORE/server.csr" -CA "$STORE/ca.crt" -CAkey "$STORE/ca.key" \
