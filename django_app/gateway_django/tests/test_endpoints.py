@@ -119,7 +119,8 @@ class ReadEndpointTests(ContractTestCase):
 
     def test_every_get_route_answers_head(self) -> None:
         # The body is dropped by the server (the test client mimics it); test_gunicorn checks Gunicorn's.
-        for path in ["/", "/hello", "/json", "/fortunes", "/info", "/messages", "/healthz"]:
+        routes = ["/", "/info", "/hello", "/json", "/db", "/queries", "/fortunes", "/io?ms=0", "/messages", "/healthz"]
+        for path in routes:
             with self.subTest(path=path):
                 head, get = self.client.head(path), self.client.get(path)
                 self.assertEqual(head.status_code, 200)
