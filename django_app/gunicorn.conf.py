@@ -2,38 +2,51 @@
 
 https://docs.gunicorn.org/en/stable/settings.html
 
-Sizing (docs/connection-budget.md is the one place the totals live):
-- workers = GUNICORN_WORKERS (2): one process per CPU of the container's
-  limit (2 cores on the reference host). The GIL lets a process run Python on
-  one core at a time, so more processes than cores only adds memory.
-- threads = GUNICORN_THREADS (8) per worker, gthread class: requests mostly
-  wait on PostgreSQL or on /io's sleep, and a waiting thread releases the GIL,
-  so threads overlap that waiting. Each thread holds at most one connection
-  from its worker's pool (settings.py: pool max_size = threads), so the
-  service opens at most workers x threads = 16 PostgreSQL connections.
+Sizing (the defaults live in the repository's .env; docs/connection-budget.md
+holds the totals). This file has no defaults of its own: a missing variable
+stops the start with its name.
+- workers = GUNICORN_WORKERS: one process per core the host gives the
+  container. The GIL lets a process run Python on one core at a time, so more
+  processes than cores only adds memory.
+- threads = GUNICORN_THREADS per worker, gthread class: requests mostly wait
+  on PostgreSQL or on /io's sleep, and a waiting thread releases the GIL, so
+  threads overlap that waiting. Each thread holds at most one connection from
+  its worker's pool (config/settings.py: pool max_size = GUNICORN_THREADS), so
+  the service opens at most GUNICORN_WORKERS x GUNICORN_THREADS PostgreSQL
+  connections.
 - Throughput bound for /io?ms=100: every request holds a thread for 0.1 s, so
-  at most workers x threads / 0.1 s = 2 x 8 / 0.1 = 160 requests/s. Raising it
-  means more threads, and with them a bigger share of the connection budget.
+  at most GUNICORN_WORKERS x GUNICORN_THREADS / 0.1 s requests per second.
+  Raising it means more threads, and with them a bigger share of the
+  connection budget.
 """
 
 import os
 
-wsgi_app = "gateway.wsgi:application"
+
+def required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise RuntimeError(f"environment variable {name} must be set (its default lives in .env)")
+    return value
+
+
+wsgi_app = "config.wsgi:application"
 
 bind = "0.0.0.0:8000"
 worker_class = "gthread"
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+workers = int(required("GUNICORN_WORKERS"))
+threads = int(required("GUNICORN_THREADS"))
 
 # The /django prefix: Gunicorn reads SCRIPT_NAME from its environment, strips it
 # from each request path and hands it to Django in environ["SCRIPT_NAME"].
 # Refuse to start without it: every generated link and redirect would lack it.
-if not os.environ.get("SCRIPT_NAME"):
-    raise RuntimeError("SCRIPT_NAME must be set (e.g. /django) for the prefixed mount")
+required("SCRIPT_NAME")
 
-# Only the edge may set X-Forwarded-Proto (which makes wsgi.url_scheme "https");
-# from any other peer those headers are ignored.
-forwarded_allow_ips = os.environ.get("EDGE_PROXY_IP", "172.30.80.10")
+# SECURITY: only the edge may set X-Forwarded-Proto (which makes wsgi.url_scheme
+# "https"); from any other peer those headers are ignored. The client address
+# is taken from X-Forwarded-For under the same rule, by Django
+# (gateway_django/middleware.py), since Gunicorn always reports the TCP peer.
+forwarded_allow_ips = required("EDGE_PROXY_IP")
 # The prefix comes from this container's environment alone; not even the edge
 # may override SCRIPT_NAME or PATH_INFO through headers (the default allows it).
 forwarder_headers = ""

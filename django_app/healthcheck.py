@@ -5,8 +5,8 @@ import sys
 
 connection = http.client.HTTPConnection("127.0.0.1", 8000, timeout=4)
 try:
-    # Host must be in ALLOWED_HOSTS; the path carries the SCRIPT_NAME prefix.
-    connection.request("GET", "/django/healthz", headers={"Host": "localhost"})
+    # Host 127.0.0.1 is in ALLOWED_HOSTS for this check; the path carries the SCRIPT_NAME prefix.
+    connection.request("GET", "/django/healthz", headers={"Host": "127.0.0.1"})
     status = connection.getresponse().status
 except OSError:
     sys.exit(1)

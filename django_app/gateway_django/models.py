@@ -1,4 +1,4 @@
-"""The shared schema (docs/conventions.md); the CGI and FastAPI backends use it too.
+"""The shared schema (docs/conventions.md, docs/contract.md); the CGI and FastAPI backends use it too.
 
 Table and column names are fixed by that contract, hence the explicit db_table.
 """

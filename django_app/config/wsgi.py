@@ -1,4 +1,4 @@
-"""WSGI entry point Gunicorn loads (`gateway.wsgi:application`).
+"""WSGI entry point Gunicorn loads (`config.wsgi:application`).
 
 The /django prefix comes from the SCRIPT_NAME environment variable: Gunicorn
 strips it from the request path and sets environ["SCRIPT_NAME"], from which
@@ -9,6 +9,6 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gateway.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()

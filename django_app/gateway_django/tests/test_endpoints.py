@@ -3,12 +3,16 @@
 import json
 import os
 import time
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
-from workloads.models import Fortune, Message, World
-from workloads.seed import FORTUNES, WORLD_ROWS, seed
+from gateway_django.models import Fortune, Message, World
+from gateway_django.seed import FORTUNES, WORLD_ROWS, seed
 
 
 class ContractTestCase(TestCase):
@@ -29,9 +33,7 @@ class SeedTests(ContractTestCase):
         self.assertEqual(dict(World.objects.values_list("id", "randomnumber")), before)
         self.assertEqual(len(before), WORLD_ROWS)
         self.assertTrue(all(1 <= number <= WORLD_ROWS for number in before.values()))
-        self.assertEqual(
-            list(Fortune.objects.order_by("id").values_list("id", "message")), FORTUNES
-        )
+        self.assertEqual(list(Fortune.objects.order_by("id").values_list("id", "message")), FORTUNES)
 
 
 class ReadEndpointTests(ContractTestCase):
@@ -94,16 +96,35 @@ class ReadEndpointTests(ContractTestCase):
         self.assertEqual(self.client.get("/io").status_code, 400)
 
     def test_info(self) -> None:
-        body = self.client.get("/info").json()
-        self.assertEqual(set(body), {"interface", "server", "framework", "pid", "python"})
+        body = self.client.get("/info", SERVER_SOFTWARE="gunicorn/x.y").json()
+        self.assertEqual(set(body), {"interface", "server", "framework", "pid", "python", "request"})
         self.assertEqual(body["interface"], "WSGI")
+        self.assertEqual(body["server"], "gunicorn/x.y")  # what the server put in the environ
         self.assertTrue(body["framework"].startswith("Django 5.2"))
         self.assertEqual(body["pid"], os.getpid())
+        self.assertEqual(body["request"], {"client": "127.0.0.1", "scheme": "http", "host": "testserver"})
+
+    def test_info_trusts_x_forwarded_for_from_the_edge_only(self) -> None:
+        forwarded = {"HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.7"}
+        from_edge = self.client.get("/info", REMOTE_ADDR=settings.EDGE_PROXY_IP, **forwarded).json()
+        from_elsewhere = self.client.get("/info", REMOTE_ADDR="192.0.2.1", **forwarded).json()
+        # The edge's own entry is the last one; anything before it came from the client.
+        self.assertEqual(from_edge["request"]["client"], "198.51.100.7")
+        self.assertEqual(from_elsewhere["request"]["client"], "192.0.2.1")
 
     def test_healthz(self) -> None:
         response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.json()["database"], "up")
+        self.assertEqual(response.json(), {"status": "ok", "database": "ok"})
+
+    def test_every_get_route_answers_head(self) -> None:
+        # The body is dropped by the server (the test client mimics it); test_gunicorn checks Gunicorn's.
+        routes = ["/", "/info", "/hello", "/json", "/db", "/queries", "/fortunes", "/io?ms=0", "/messages", "/healthz"]
+        for path in routes:
+            with self.subTest(path=path):
+                head, get = self.client.head(path), self.client.get(path)
+                self.assertEqual(head.status_code, 200)
+                self.assertEqual(head["Content-Type"], get["Content-Type"])
 
 
 class MessageEndpointTests(ContractTestCase):
@@ -127,14 +148,32 @@ class MessageEndpointTests(ContractTestCase):
             },
         )
 
-    def test_get_lists_latest_fifty_newest_first(self) -> None:
-        Message.objects.bulk_create(Message(author=f"a{i}", text="t", via="cgi") for i in range(55))
+    def test_one_insert_returning_and_created_at_from_the_database(self) -> None:
+        with CaptureQueriesContext(connection) as queries:
+            body = self.post({"author": "ann", "text": "hi"}).json()
+        # One statement: the INSERT gives created_at the column's DEFAULT and
+        # returns the row the answer is made of; no second SELECT.
+        self.assertEqual(len(queries), 1, queries.captured_queries)
+        insert = queries[0]["sql"]
+        self.assertTrue(insert.startswith('INSERT INTO "message" ('), insert)
+        columns = insert[insert.index("(") + 1 : insert.index(")")].split(", ")
+        values = insert[insert.index("VALUES (") + len("VALUES (") : insert.index(") RETURNING")].split(", ")
+        self.assertEqual(dict(zip(columns, values, strict=True))['"created_at"'], "DEFAULT")
+        self.assertIn('"message"."created_at"', insert.split("RETURNING", 1)[1])
+        self.assertEqual(body["created_at"], Message.objects.get(id=body["id"]).created_at.isoformat())
+
+    def test_get_lists_latest_fifty_by_id_newest_first(self) -> None:
+        # created_at runs backwards here: the order must still follow the ids.
+        start = Message.objects.create(author="first", text="t", via="cgi").created_at
+        Message.objects.bulk_create(
+            Message(author=f"a{i}", text="t", via="cgi", created_at=start - timedelta(minutes=i)) for i in range(55)
+        )
         rows = self.client.get("/messages").json()
         self.assertEqual(len(rows), 50)
         self.assertEqual(rows[0]["author"], "a54")
-        self.assertEqual(
-            [row["id"] for row in rows], sorted((row["id"] for row in rows), reverse=True)
-        )
+        ids = [row["id"] for row in rows]
+        self.assertEqual(ids, sorted(ids, reverse=True))
+        self.assertEqual(ids[0], Message.objects.latest("id").id)
 
     def test_rejected_posts_write_nothing(self) -> None:
         bad_bodies = [
@@ -151,14 +190,13 @@ class MessageEndpointTests(ContractTestCase):
             with self.subTest(body=body[:40], content_type=content_type):
                 response = self.post(body, content_type)
                 self.assertEqual(response.status_code, 400)
+                self.assertEqual(list(response.json()), ["error"])
                 self.assertIsInstance(response.json()["error"], str)
         self.assertEqual(Message.objects.count(), 0)
 
     def test_post_needs_no_csrf_token(self) -> None:
         client = self.client_class(enforce_csrf_checks=True)
-        response = client.post(
-            "/messages", {"author": "a", "text": "b"}, content_type="application/json"
-        )
+        response = client.post("/messages", {"author": "a", "text": "b"}, content_type="application/json")
         self.assertEqual(response.status_code, 201)
 
 
@@ -166,15 +204,17 @@ class ErrorTests(ContractTestCase):
     def test_wrong_method_is_json_405_with_allow(self) -> None:
         client = self.client_class(enforce_csrf_checks=True)
         for method, path, allow in [
-            ("post", "/hello", "GET"),
-            ("delete", "/db", "GET"),
-            ("put", "/messages", "GET, POST"),
+            ("post", "/hello", "GET, HEAD"),
+            ("delete", "/db", "GET, HEAD"),
+            ("post", "/", "GET, HEAD"),
+            ("put", "/messages", "GET, HEAD, POST"),
         ]:
             with self.subTest(method=method, path=path):
                 response = getattr(client, method)(path)
                 self.assertEqual(response.status_code, 405)
                 self.assertEqual(response["Allow"], allow)
-                self.assertIn("error", response.json())
+                self.assertEqual(response["Content-Type"], "application/json")
+                self.assertEqual(response.json(), {"error": "method not allowed"})
 
     def test_unknown_path_is_json_404(self) -> None:
         for path in ["/nope", "/hello/", "/static/x.css"]:
@@ -195,4 +235,4 @@ class AdminTests(ContractTestCase):
         self.client.force_login(admin)
         for model in ["world", "fortune", "message"]:
             with self.subTest(model=model):
-                self.assertEqual(self.client.get(f"/admin/workloads/{model}/").status_code, 200)
+                self.assertEqual(self.client.get(f"/admin/gateway_django/{model}/").status_code, 200)

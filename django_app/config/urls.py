@@ -8,12 +8,12 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("workloads.urls")),
+    path("", include("gateway_django.urls")),
 ]
 
-# Errors are JSON everywhere, never Django's HTML error pages.
+# Errors are JSON everywhere, never Django's HTML error pages (docs/contract.md).
 # https://docs.djangoproject.com/en/5.2/topics/http/views/#customizing-error-views
-handler400 = "gateway.errors.bad_request"
-handler403 = "gateway.errors.permission_denied"
-handler404 = "gateway.errors.page_not_found"
-handler500 = "gateway.errors.server_error"
+handler400 = "gateway_django.errors.bad_request"
+handler403 = "gateway_django.errors.permission_denied"
+handler404 = "gateway_django.errors.page_not_found"
+handler500 = "gateway_django.errors.server_error"

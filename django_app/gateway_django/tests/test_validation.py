@@ -4,7 +4,7 @@ import json
 
 from django.test import RequestFactory, SimpleTestCase
 
-from workloads import validation
+from gateway_django import validation
 
 
 class QueryCountTests(SimpleTestCase):
@@ -40,12 +40,8 @@ class IoMillisecondsTests(SimpleTestCase):
 class NewMessageTests(SimpleTestCase):
     factory = RequestFactory()
 
-    def parse(
-        self, body: str | bytes, content_type: str = "application/json"
-    ) -> validation.NewMessage:
-        return validation.new_message(
-            self.factory.post("/messages", body, content_type=content_type)
-        )
+    def parse(self, body: str | bytes, content_type: str = "application/json") -> validation.NewMessage:
+        return validation.new_message(self.factory.post("/messages", body, content_type=content_type))
 
     def test_valid_body(self) -> None:
         parsed = self.parse('{"author": "ann", "text": "hi", "extra": 1}')

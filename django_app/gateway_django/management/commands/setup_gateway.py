@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from workloads.seed import seed
+from gateway_django.seed import seed
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD_FILE = "DJANGO_ADMIN_PASSWORD_FILE"  # noqa: S105 - a variable name
@@ -19,7 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         password = self.admin_password()
-        call_command("migrate", interactive=False, stdout=self.stdout)
+        # fake_initial: a database migrated while this app was named `workloads`
+        # already has the tables (same db_table names); Django then records
+        # 0001_initial as applied instead of failing on CREATE TABLE.
+        call_command("migrate", interactive=False, fake_initial=True, stdout=self.stdout)
         seed()
         self.stdout.write("Seeded world and fortune.")
         call_command("collectstatic", interactive=False, verbosity=0, stdout=self.stdout)

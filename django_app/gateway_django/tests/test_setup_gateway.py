@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
-from workloads.models import Fortune, World
+from gateway_django.models import Fortune, World
 
 
 class SetupGatewayTests(TestCase):

@@ -1,7 +1,9 @@
 """Django settings for the Gateway Lab WSGI backend, all taken from the environment.
 
-Secrets are read from files named by *_FILE variables (docs/conventions.md),
-never from the environment itself.
+The tunables (GUNICORN_THREADS, EDGE_PROXY_IP, PUBLIC_HOST, HTTPS_PORT) have
+one default each, in the repository's .env; this file has none of its own and
+refuses to start without them. Secrets are read from files named by *_FILE
+variables (docs/conventions.md), never from the environment itself.
 https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 """
 
@@ -13,15 +15,25 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+def required(name: str) -> str:
+    """The value of environment variable `name`; a clear error when it is unset or empty."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"environment variable {name} must be set (its default lives in .env)")
+    return value
+
+
+def required_int(name: str) -> int:
+    value = required(name)
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"environment variable {name} must be an integer, got {value!r}") from None
 
 
 def read_secret(file_variable: str) -> str:
     """Return the content of the file whose path is in the variable `file_variable`."""
-    path = os.environ.get(file_variable)
-    if not path:
-        raise ImproperlyConfigured(f"{file_variable} must name a secret file")
+    path = required(file_variable)
     try:
         return Path(path).read_text(encoding="utf-8").strip()
     except OSError as exc:
@@ -30,11 +42,22 @@ def read_secret(file_variable: str) -> str:
 
 SECRET_KEY = read_secret("DJANGO_SECRET_KEY_FILE")
 DEBUG = os.environ.get("DJANGO_DEBUG", "false").lower() in {"1", "true", "yes"}
-# "django" is the compose service name: the container healthcheck and other
-# containers on the edge network call the app by it.
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,django")
 
 # --- Behind the edge (nginx at EDGE_PROXY_IP, TLS terminated there) -------------
+# SECURITY: the only peer whose forwarding headers count. Gunicorn reads it for
+# the scheme (gunicorn.conf.py: forwarded_allow_ips), the client-address
+# middleware (gateway_django/middleware.py) for X-Forwarded-For.
+EDGE_PROXY_IP = required("EDGE_PROXY_IP")
+PUBLIC_HOST = required("PUBLIC_HOST")
+HTTPS_PORT = required_int("HTTPS_PORT")
+
+# SECURITY: the Host names Django answers for; any other Host gets a JSON 400.
+# The edge sends the public authority (PUBLIC_HOST:HTTPS_PORT) as Host. Direct
+# hits inside the stack use the compose service name `django` (Locust's direct
+# cells, `make bench`) or the loopback address (healthcheck.py).
+# https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
+ALLOWED_HOSTS = [PUBLIC_HOST, "django", "127.0.0.1"]
+
 # The scheme: Gunicorn sets wsgi.url_scheme to "https" from X-Forwarded-Proto only
 # when the peer is in forwarded_allow_ips (the edge), and Django reads
 # wsgi.url_scheme when SECURE_PROXY_SSL_HEADER is None. Setting
@@ -42,14 +65,13 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,django")
 # it stays None on purpose: Gunicorn is the one place that decides whom to trust.
 # https://docs.gunicorn.org/en/stable/settings.html#forwarded-allow-ips
 SECURE_PROXY_SSL_HEADER = None
-# The host: nginx sends the Host the browser used (localhost:8443) as
-# X-Forwarded-Host; ALLOWED_HOSTS still validates whatever value arrives.
-USE_X_FORWARDED_HOST = True
-# The browser's Origin on an admin POST is the edge's public origin, which
-# differs from what Django sees on the plain-HTTP hop: trust it explicitly.
+# The host: the edge already sends the public authority as Host itself, so
+# X-Forwarded-Host (which any peer could send) is not read.
+USE_X_FORWARDED_HOST = False
+# The public origin a browser's admin POST carries; the default port 443 is
+# left out of origins, as browsers do.
 # https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-trusted-origins
-EDGE_HTTPS_PORT = os.environ.get("EDGE_HTTPS_PORT", "8443")
-CSRF_TRUSTED_ORIGINS = [f"https://{host}:{EDGE_HTTPS_PORT}" for host in ("localhost", "127.0.0.1")]
+CSRF_TRUSTED_ORIGINS = [f"https://{PUBLIC_HOST}" + ("" if HTTPS_PORT == 443 else f":{HTTPS_PORT}")]
 # Cookies only ever travel over the edge's HTTPS.
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
@@ -57,7 +79,7 @@ CSRF_COOKIE_SECURE = True
 # the container healthcheck speaks plain HTTP to Gunicorn.
 SECURE_SSL_REDIRECT = False
 SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008"]
-CSRF_FAILURE_VIEW = "gateway.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "gateway_django.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,10 +88,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "workloads",
+    "gateway_django",
 ]
 
 MIDDLEWARE = [
+    "gateway_django.middleware.EdgeClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,8 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "gateway.urls"
-WSGI_APPLICATION = "gateway.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -99,18 +122,18 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------
 # Each Gunicorn worker process has its own pool. A gthread worker runs at most
 # GUNICORN_THREADS requests at once and each holds at most one connection, so
-#   pool max_size = GUNICORN_THREADS (8)
+#   pool max_size = GUNICORN_THREADS
 # means no request ever waits for a connection, and the whole service opens at
-# most GUNICORN_WORKERS x GUNICORN_THREADS = 2 x 8 = 16 (docs/connection-budget.md).
+# most GUNICORN_WORKERS x GUNICORN_THREADS connections (docs/connection-budget.md).
 # https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
-GUNICORN_THREADS = int(os.environ.get("GUNICORN_THREADS", "8"))
+GUNICORN_THREADS = required_int("GUNICORN_THREADS")
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.postgresql",
-        "HOST": os.environ.get("POSTGRES_HOST", "db"),
-        "PORT": os.environ.get("POSTGRES_PORT", "5432"),
-        "NAME": os.environ.get("POSTGRES_DB", "gateway"),
-        "USER": os.environ.get("POSTGRES_USER", "gateway"),
+        "HOST": required("POSTGRES_HOST"),
+        "PORT": required("POSTGRES_PORT"),
+        "NAME": required("POSTGRES_DB"),
+        "USER": required("POSTGRES_USER"),
         "PASSWORD": read_secret("POSTGRES_PASSWORD_FILE"),
         # The pool owns connection reuse; Django refuses persistent connections with it.
         "CONN_MAX_AGE": 0,
@@ -130,7 +153,8 @@ DATABASES = {
                 "timeout": 3,
             },
         },
-        "TEST": {"NAME": os.environ.get("POSTGRES_TEST_DB", "test_gateway")},
+        # The test runner creates and drops this database (the user needs CREATEDB).
+        "TEST": {"NAME": "test_gateway"},
     }
 }
 
@@ -152,7 +176,7 @@ USE_TZ = True
 # Absolute URL outside the /django prefix: nginx serves /static/django/ straight
 # from the volume that `setup_gateway` fills (collectstatic into STATIC_ROOT).
 STATIC_URL = "/static/django/"
-STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT", "/srv/static")
+STATIC_ROOT = "/srv/static"
 
 # --- Logging: everything to stdout, the container's log stream --------------------
 LOGGING = {

@@ -1,0 +1,65 @@
+"""JSON errors: every error body is exactly {"error": "<one sentence>"} (docs/contract.md)."""
+
+import functools
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+View = Callable[..., HttpResponse]
+
+
+def error_response(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def allow(*methods: str) -> Callable[[View], View]:
+    """Mark a contract endpoint: GET implies HEAD; other methods get a JSON 405 with Allow.
+
+    Like Django's require_http_methods, but the 405 body is JSON like every
+    other error, and the view is csrf_exempt: the contract endpoints are an
+    API that reads no session or auth cookie, so there is nothing for CSRF to
+    protect, and exempting them lets DELETE /hello get its 405 instead of a
+    CSRF 403. The admin keeps Django's CSRF protection. HEAD runs the GET view;
+    Gunicorn sends its headers without the body (RFC 9110, section 9.3.2).
+    """
+    allowed = (*methods, "HEAD") if "GET" in methods else methods
+    allow_header = ", ".join(sorted(allowed))
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if request.method not in allowed:
+                response = error_response(405, "method not allowed")
+                response["Allow"] = allow_header
+                return response
+            return view(request, *args, **kwargs)
+
+        return csrf_exempt(wrapper)
+
+    return decorator
+
+
+# Django's error views, named in config/urls.py (handler400 ...) and settings.py (CSRF_FAILURE_VIEW).
+# https://docs.djangoproject.com/en/5.2/topics/http/views/#customizing-error-views
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> JsonResponse:
+    # Reached for SuspiciousOperation, e.g. a Host header not in ALLOWED_HOSTS.
+    return error_response(400, "bad request")
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> JsonResponse:
+    return error_response(403, "forbidden")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+    return error_response(403, f"CSRF verification failed: {reason}")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> JsonResponse:
+    return error_response(404, "not found")
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    return error_response(500, "internal server error")

@@ -1,0 +1,1 @@
+"""One module per row of the endpoint contract (docs/contract.md), named alike in every backend."""

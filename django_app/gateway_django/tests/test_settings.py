@@ -1,0 +1,33 @@
+"""The environment is the only source of the tunables: a missing one stops the start by name."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.test import SimpleTestCase
+
+APP_DIR = Path(__file__).resolve().parents[2]
+
+
+def run_without(variable: str, *command: str) -> subprocess.CompletedProcess[str]:
+    env = {name: value for name, value in os.environ.items() if name != variable}
+    return subprocess.run(
+        [sys.executable, *command], cwd=APP_DIR, env=env, capture_output=True, text=True, timeout=30, check=False
+    )
+
+
+class MissingVariableTests(SimpleTestCase):
+    def test_django_names_the_missing_variable(self) -> None:
+        for variable in ["GUNICORN_THREADS", "EDGE_PROXY_IP", "PUBLIC_HOST", "HTTPS_PORT"]:
+            with self.subTest(variable=variable):
+                result = run_without(variable, "manage.py", "check")
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn(f"environment variable {variable} must be set", result.stderr)
+
+    def test_gunicorn_names_the_missing_variable(self) -> None:
+        for variable in ["GUNICORN_WORKERS", "GUNICORN_THREADS", "EDGE_PROXY_IP", "SCRIPT_NAME"]:
+            with self.subTest(variable=variable):
+                result = run_without(variable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--check-config")
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn(f"environment variable {variable} must be set", result.stderr)
