@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 
 def calling_server() -> str:
-    """"<package>/<version>" of whatever called this app, e.g. "uvicorn/0.54.0"."""
+    """The "<package>/<version>" of whatever called this app, e.g. "uvicorn/0.54.0"."""
     frame = inspect.currentframe()
     while frame is not None and frame.f_code is not FastAPI.__call__.__code__:
         frame = frame.f_back
