@@ -6,6 +6,7 @@ A failure becomes 400 {"error": ...} in errors.validation_error, never 422.
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StrictStr
+from pydantic_core import PydanticCustomError
 
 MAX_QUERIES = 500
 
@@ -13,7 +14,9 @@ MAX_QUERIES = 500
 def _reject_non_digits(value: object) -> object:
     """Accept query strings of ASCII digits only ("10", not "10.0", "1_0" or " 10")."""
     if isinstance(value, str) and not (value.isascii() and value.isdigit()):
-        raise ValueError("must be a whole number written in digits")
+        # PydanticCustomError, not ValueError: its message is used as is,
+        # without pydantic's "Value error, " in front.
+        raise PydanticCustomError("digits", "must be a whole number written in digits")
     return value
 
 
@@ -32,7 +35,7 @@ def query_count(raw: str | None) -> int:
 def _storable_in_postgres(value: str) -> str:
     """PostgreSQL text cannot hold NUL (pydantic already refuses lone surrogates)."""
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        raise PydanticCustomError("nul_character", "must not contain NUL characters")
     return value
 
 
