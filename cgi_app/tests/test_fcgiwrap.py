@@ -27,6 +27,12 @@ def test_every_request_is_a_new_process(fcgiwrap: str) -> None:
     assert len(pids) == 3
 
 
+def test_info_server_is_fcgiwrap_with_its_installed_release(fcgiwrap: str) -> None:
+    release = Path("/etc/gateway-cgi/server-release").read_text().strip()
+    assert release.startswith("fcgiwrap ")
+    assert run_fastcgi(fcgiwrap, "/info").json()["server"] == release
+
+
 def test_post_through_fcgiwrap(fcgiwrap: str) -> None:
     body = json.dumps({"author": "fcgi", "text": "through fcgiwrap"}).encode()
     response = run_fastcgi(fcgiwrap, "/messages", method="POST", body=body, content_type="application/json")

@@ -1,6 +1,7 @@
 """POST and GET /messages: validated before anything is written; a rejected request writes nothing."""
 
 import json
+from datetime import datetime
 
 import psycopg
 import pytest
@@ -21,8 +22,10 @@ def test_created_message_is_stored_and_returned(database: psycopg.Connection) ->
     created = response.json()
     assert {key: created[key] for key in ("author", "text", "via")} == {**payload, "via": "cgi"}
     assert isinstance(created["id"], int)
-    stored = database.execute("SELECT author, text, via FROM message WHERE id = %s", (created["id"],)).fetchone()
-    assert stored == (payload["author"], payload["text"], "cgi")
+    stored = database.execute(
+        "SELECT author, text, via, created_at FROM message WHERE id = %s", (created["id"],)
+    ).fetchone()
+    assert stored == (payload["author"], payload["text"], "cgi", datetime.fromisoformat(created["created_at"]))
     latest = run_cgi("/messages").json()
     assert latest[0] == created
 
@@ -70,7 +73,9 @@ def test_bad_input_is_400_and_writes_nothing(database: psycopg.Connection, conte
     before = message_count(database)
     response = post(body, content_type)
     assert response.status == 400
-    assert isinstance(response.json()["error"], str)
+    body = response.json()
+    assert set(body) == {"error"}
+    assert isinstance(body["error"], str)
     assert message_count(database) == before
 
 
@@ -79,5 +84,5 @@ def test_body_over_the_limit_is_413_and_writes_nothing(database: psycopg.Connect
     body = json.dumps({"author": "a", "text": "b" * 100_000}).encode()
     response = post(body)
     assert response.status == 413
-    assert "error" in response.json()
+    assert response.json() == {"error": "request body larger than 65536 bytes"}
     assert message_count(database) == before

@@ -1,4 +1,4 @@
-"""Exception handlers: every error leaves as JSON {"error": ...}, never a bare 500."""
+"""The JSON error bodies of docs/contract.md: {"error": "<one sentence>"}, never 422, never a bare 500."""
 
 import logging
 
@@ -12,48 +12,59 @@ from starlette.routing import Match
 logger = logging.getLogger(__name__)
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# The contract's sentences; any other HTTPException keeps the detail it was raised with.
+SENTENCES = {404: "not found", 405: "method not allowed"}
+
+
+def error_response(status_code: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status_code, headers=headers)
 
 
 async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-    """404, 405 and any HTTPException raised, as {"error": <reason phrase>}."""
+    """404, 405 (with Allow) and any HTTPException raised."""
     headers = exc.headers
     if exc.status_code == 405:
         headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
-    return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=headers)
+    return error_response(exc.status_code, SENTENCES.get(exc.status_code, exc.detail), headers)
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route on this path accepts. Starlette's own Allow
-    header names only the first matching route's methods, which for /messages
-    (one GET route, one POST route) would wrongly be just "GET"."""
-    return [
+    """Every method some route on this path accepts, HEAD wherever GET is
+    (head.HeadAsGet). Starlette's own Allow header names only the first
+    matching route's methods, which for /messages (one GET route, one POST
+    route) would wrongly be just "GET"."""
+    allowed = {
         method
         for method in HTTP_METHODS
         if any(
             route.matches({**request.scope, "method": method})[0] is Match.FULL for route in request.app.router.routes
         )
-    ]
+    }
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return [method for method in HTTP_METHODS if method in allowed]
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """400, like the CGI and Django backends, with FastAPI's error list kept
-    minus the rejected input, which is not echoed back (it may be large, or a
-    lone surrogate that cannot even be encoded as UTF-8)."""
-    errors = [{"type": error["type"], "loc": error["loc"], "msg": error["msg"]} for error in exc.errors()]
-    first = errors[0]
-    where = ".".join(str(part) for part in first["loc"])
-    return JSONResponse({"error": f"{where}: {first['msg']}", "detail": errors}, status_code=400)
+    """400, like the CGI and Django backends, naming the first rule broken.
+    The rejected input is not echoed back (it may be large, or a lone
+    surrogate that cannot even be encoded as UTF-8)."""
+    first = exc.errors()[0]
+    source, *names = first["loc"]
+    # loc is ("query", "ms"), ("body", "author"), or ("body", <offset>) for bad JSON.
+    where = ".".join(str(name) for name in names if isinstance(name, str)) or source
+    return error_response(400, f"{where}: {first['msg']}")
 
 
 async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     """Database down or pool exhausted: a retryable 503, not a 500."""
     logger.warning("database unavailable: %s", exc)
-    return JSONResponse({"error": "database unavailable"}, status_code=503)
+    return error_response(503, "database unavailable")
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     """Last resort, still JSON; Starlette logs the traceback and re-raises."""
-    return JSONResponse({"error": "internal server error"}, status_code=500)
+    return error_response(500, "internal server error")
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -8,11 +8,13 @@ from fastapi import FastAPI
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
-from gateway_fastapi.db import create_pool
+from gateway_fastapi.asgi_server import calling_server
+from gateway_fastapi.database import create_pool
 from gateway_fastapi.docs import install_docs
 from gateway_fastapi.errors import install_error_handlers
+from gateway_fastapi.head import HeadAsGet
 from gateway_fastapi.prefix import ForwardedPrefix
-from gateway_fastapi.routes import about, benchmarks, health, messages, realtime
+from gateway_fastapi.routes import about, fortunes, greetings, health, messages, realtime, slow_io, world
 from gateway_fastapi.schemas import ErrorBody
 from gateway_fastapi.settings import AppSettings
 
@@ -21,6 +23,7 @@ class State(TypedDict):
     """Lifespan state, copied into every request as request.state."""
 
     pool: AsyncConnectionPool[AsyncConnection]
+    server: str
 
 
 def create_app(settings: AppSettings | None = None) -> FastAPI:
@@ -32,24 +35,25 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
         # borrowed connections) on shutdown. Opening does not wait for the
         # database: the process starts and /healthz reports 503 until it answers.
         async with create_pool(settings) as pool:
-            yield {"pool": pool}
+            yield {"pool": pool, "server": calling_server()}
 
     app = FastAPI(
         title="Gateway Lab - FastAPI (ASGI)",
-        summary="The Gateway Lab endpoint contract, served by Uvicorn workers.",
+        summary="The Gateway Lab endpoint contract (docs/contract.md), served by Uvicorn workers.",
         lifespan=lifespan,
         # Replaced by the self-hosted Swagger UI of install_docs; no ReDoc,
         # whose bundle is not packaged.
         docs_url=None,
         redoc_url=None,
         # Declaring "4XX" replaces FastAPI's default 422 entry in the schema:
-        # errors.validation_error answers 400 {"error", "detail"} instead.
+        # errors.validation_error answers 400 {"error": ...} instead.
         responses={"4XX": {"model": ErrorBody, "description": "Client error"}},
     )
-    for module in (about, benchmarks, messages, health, realtime):
+    for module in (about, greetings, world, fortunes, slow_io, messages, health, realtime):
         app.include_router(module.router)
     install_docs(app)
     install_error_handlers(app)
     # The prefix /fastapi comes from ForwardedPrefix, not `--root-path`.
     app.add_middleware(ForwardedPrefix, prefix=settings.root_path)
+    app.add_middleware(HeadAsGet)
     return app

@@ -1,8 +1,9 @@
 """Serve the app under the URL prefix that nginx forwards unchanged."""
 
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
+
+from gateway_fastapi.errors import SENTENCES, error_response
 
 
 class ForwardedPrefix:
@@ -30,7 +31,6 @@ class ForwardedPrefix:
         if path == self.prefix or path.startswith(self.prefix + "/"):
             await self.app({**scope, "root_path": self.prefix}, receive, send)
         elif scope["type"] == "http":
-            response = JSONResponse({"error": "Not Found"}, status_code=404)
-            await response(scope, receive, send)
+            await error_response(404, SENTENCES[404])(scope, receive, send)
         else:
             await WebSocketClose()(scope, receive, send)

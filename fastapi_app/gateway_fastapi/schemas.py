@@ -1,35 +1,8 @@
-"""Pydantic models of request and response bodies."""
+"""Pydantic models of the response bodies (docs/contract.md)."""
 
 from datetime import datetime
-from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictStr,
-)
-
-
-def _reject_non_digits(value: object) -> object:
-    """Accept query strings of ASCII digits only ("10", not "10.0", "1_0" or " 10")."""
-    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
-        raise ValueError("must be a whole number written in digits")
-    return value
-
-
-# A non-negative integer query parameter, parsed as strictly as the CGI and
-# Django backends parse theirs (pydantic's lax mode would accept "10.0").
-Digits = Annotated[int, BeforeValidator(_reject_non_digits)]
-
-
-def _storable_in_postgres(value: str) -> str:
-    """PostgreSQL text cannot hold NUL (pydantic already refuses lone surrogates)."""
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class World(BaseModel):
@@ -40,21 +13,6 @@ class World(BaseModel):
 class Fortune(BaseModel):
     id: int
     message: str
-
-
-class NewMessage(BaseModel):
-    """POST /messages body: both fields strict strings (no numbers coerced)."""
-
-    author: Annotated[
-        StrictStr,
-        Field(min_length=1, max_length=80),
-        AfterValidator(_storable_in_postgres),
-    ]
-    text: Annotated[
-        StrictStr,
-        Field(min_length=1, max_length=2000),
-        AfterValidator(_storable_in_postgres),
-    ]
 
 
 class Message(BaseModel):
@@ -73,12 +31,21 @@ class Waited(BaseModel):
     waited_ms: int
 
 
+class RequestSeen(BaseModel):
+    """The request as this app sees it, after Uvicorn applied the edge's forwarding headers."""
+
+    client: str
+    scheme: str
+    host: str
+
+
 class Info(BaseModel):
     interface: str
     server: str
     framework: str
     pid: int
     python: str
+    request: RequestSeen
 
 
 class Health(BaseModel):
@@ -92,9 +59,8 @@ class Tick(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """Every 4xx/5xx body; `detail` carries FastAPI's validation errors."""
+    """Every 4xx/5xx body."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {"error": "Not Found"}})
+    model_config = ConfigDict(json_schema_extra={"example": {"error": "not found"}})
 
     error: str
-    detail: list[dict[str, Any]] | None = None

@@ -1,10 +1,27 @@
-"""Configuration read from the environment (names from docs/conventions.md)."""
+"""Configuration read from the environment: every name required, none defaulted here.
+
+Compose passes each value under the name it has in the project's settings
+(docs/conventions.md); a missing one stops the process at start with a
+message that names it.
+"""
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from psycopg.conninfo import make_conninfo
+
+
+class MissingSetting(RuntimeError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"environment variable {name} is not set")
+
+
+def required(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise MissingSetting(name)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,17 +39,18 @@ class AppSettings:
     @classmethod
     def from_env(cls) -> "AppSettings":
         return cls(
-            # nginx forwards the full path (/fastapi/hello); see main.create_app.
+            # Where nginx mounts this backend; it forwards the full path
+            # (/fastapi/hello), see prefix.ForwardedPrefix.
             root_path=os.environ.get("ROOT_PATH", "/fastapi"),
-            postgres_host=os.environ.get("POSTGRES_HOST", "db"),
-            postgres_port=int(os.environ.get("POSTGRES_PORT", "5432")),
-            postgres_db=os.environ.get("POSTGRES_DB", "gateway"),
-            postgres_user=os.environ.get("POSTGRES_USER", "gateway"),
-            postgres_password_file=Path(os.environ.get("POSTGRES_PASSWORD_FILE", "/run/secrets/gateway/db_password")),
-            # Connections per Uvicorn worker; the stack-wide sum is
-            # UVICORN_WORKERS (2) x DB_POOL_MAX (10) = 20 of PostgreSQL's 97
+            postgres_host=required("POSTGRES_HOST"),
+            postgres_port=int(required("POSTGRES_PORT")),
+            postgres_db=required("POSTGRES_DB"),
+            postgres_user=required("POSTGRES_USER"),
+            postgres_password_file=Path(required("POSTGRES_PASSWORD_FILE")),
+            # Connections per Uvicorn worker, opened at start and kept: the
+            # backend holds UVICORN_WORKERS x DB_POOL_MAX connections
             # (docs/connection-budget.md).
-            db_pool_max=int(os.environ.get("DB_POOL_MAX", "10")),
+            db_pool_max=int(required("DB_POOL_MAX")),
         )
 
     def conninfo(self) -> str:
@@ -59,12 +77,11 @@ class ServerSettings:
     @classmethod
     def from_env(cls) -> "ServerSettings":
         return cls(
-            # One process per core of the container's CPU limit (2): each worker
-            # is a single event loop, so more workers than cores only adds
-            # context switches; the DB budget (workers x DB_POOL_MAX = 20)
-            # is the other bound (docs/connection-budget.md).
-            workers=int(os.environ.get("UVICORN_WORKERS", "2")),
+            # Persistent processes, each one event loop: more workers than the
+            # cores they get only adds context switches, and each opens
+            # DB_POOL_MAX connections (UVICORN_WORKERS x DB_POOL_MAX in all).
+            workers=int(required("UVICORN_WORKERS")),
             # nginx's fixed address on the edge network: the only peer whose
             # X-Forwarded-For/-Proto Uvicorn applies (docs/conventions.md).
-            edge_proxy_ip=os.environ.get("EDGE_PROXY_IP", "172.30.80.10"),
+            edge_proxy_ip=required("EDGE_PROXY_IP"),
         )

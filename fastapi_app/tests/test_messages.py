@@ -20,8 +20,8 @@ def test_post_stores_and_returns_the_row(client: TestClient, db: psycopg.Connect
     )
     assert datetime.fromisoformat(row["created_at"]).tzinfo is not None
     assert count_messages(db) == before + 1
-    stored = db.execute("SELECT author, text, via FROM message WHERE id = %s", (row["id"],)).fetchone()
-    assert stored == ("Ada", "<b>hi</b> & ünïcode", "fastapi")
+    stored = db.execute("SELECT author, text, via, created_at FROM message WHERE id = %s", (row["id"],)).fetchone()
+    assert stored == ("Ada", "<b>hi</b> & ünïcode", "fastapi", datetime.fromisoformat(row["created_at"]))
 
 
 def test_longest_valid_fields_are_accepted(client: TestClient) -> None:
@@ -75,5 +75,7 @@ def test_bad_input_is_400_json_and_writes_nothing(
     before = count_messages(db)
     response = client.post("/fastapi/messages", content=body, headers=headers)
     assert response.status_code == 400
-    assert isinstance(response.json()["error"], str)
+    body = response.json()
+    assert set(body) == {"error"}
+    assert isinstance(body["error"], str)
     assert count_messages(db) == before

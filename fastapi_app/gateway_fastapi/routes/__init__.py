@@ -1,1 +1,1 @@
-"""Path operations, one module per concern."""
+"""Path operations, one module per row of docs/contract.md, named as in every backend."""

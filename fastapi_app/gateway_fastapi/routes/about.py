@@ -1,49 +1,46 @@
-"""What this backend is: landing page, the hello text and /info."""
+"""GET / and GET /info: what this backend is, which server and process answered, and the request it saw."""
 
 import os
 import platform
 
 import fastapi
-import uvicorn
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse
 
-from gateway_fastapi.schemas import Info
-from gateway_fastapi.settings import ServerSettings
+from gateway_fastapi.schemas import Info, RequestSeen
 from gateway_fastapi.templates import templates
 
 router = APIRouter(tags=["about"])
 
-SERVER = f"uvicorn/{uvicorn.__version__}"
+INTERFACE = "ASGI"
 FRAMEWORK = f"FastAPI {fastapi.__version__}"
 
 
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request) -> HTMLResponse:
     """HTML page about this backend, with links that carry the /fastapi prefix."""
-    return templates.TemplateResponse(
-        request,
-        "index.html",
-        {"info": _info(), "workers": ServerSettings.from_env().workers},
-    )
-
-
-@router.get("/hello", response_class=PlainTextResponse)
-async def hello() -> str:
-    return "Hello, ASGI World"
+    return templates.TemplateResponse(request, "index.html", {"info": _info(request)})
 
 
 @router.get("/info")
-async def info() -> Info:
-    """The pid repeats across requests: Uvicorn workers are persistent processes."""
-    return _info()
+async def info(request: Request) -> Info:
+    """The pid repeats across requests: Uvicorn workers are persistent processes.
+    `request` is what the app sees after Uvicorn applied the forwarding headers,
+    which it does only for a peer at EDGE_PROXY_IP (serve.py)."""
+    return _info(request)
 
 
-def _info() -> Info:
+def _info(request: Request) -> Info:
     return Info(
-        interface="ASGI",
-        server=SERVER,
+        interface=INTERFACE,
+        # Found at start-up by asgi_server.calling_server, kept in the lifespan state.
+        server=request.state.server,
         framework=FRAMEWORK,
         pid=os.getpid(),
         python=platform.python_version(),
+        request=RequestSeen(
+            client=request.client.host if request.client else "",
+            scheme=request.url.scheme,
+            host=request.headers.get("host", ""),
+        ),
     )

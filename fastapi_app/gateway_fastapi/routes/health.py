@@ -1,11 +1,11 @@
-"""Liveness plus readiness in one probe: the process serves and the database answers."""
+"""GET /healthz: liveness plus readiness in one probe; the process serves and the database answers."""
 
 import asyncio
 
 import psycopg
 from fastapi import APIRouter, Response, status
 
-from gateway_fastapi.db import Pool
+from gateway_fastapi.database import Pool
 from gateway_fastapi.schemas import Health
 
 router = APIRouter(tags=["health"])

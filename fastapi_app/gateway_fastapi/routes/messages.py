@@ -1,21 +1,21 @@
-"""The guestbook: the one write in the contract, shared by all three backends."""
+"""GET and POST /messages: the guestbook, the one write in the contract, shared by all backends."""
 
 from fastapi import APIRouter, status
 from psycopg.rows import class_row
 
-from gateway_fastapi.db import Connection, Pool
-from gateway_fastapi.schemas import Message, NewMessage
+from gateway_fastapi.database import Connection, Pool
+from gateway_fastapi.schemas import Message
+from gateway_fastapi.validation import NewMessage
 
 router = APIRouter(tags=["messages"])
 
 VIA = "fastapi"
 LATEST_LIMIT = 50
-SELECT_LATEST = "SELECT id, author, text, via, created_at FROM message ORDER BY created_at DESC, id DESC LIMIT %s"
-# created_at is set here rather than left to a column default, so the row is
-# complete whatever the migration declares.
+# id comes from an identity column, so id order is insertion order.
+SELECT_LATEST = "SELECT id, author, text, via, created_at FROM message ORDER BY id DESC LIMIT %s"
+# created_at comes from the column default, now(): the database's clock, not ours.
 INSERT_MESSAGE = (
-    "INSERT INTO message (author, text, via, created_at) VALUES (%s, %s, %s, now())"
-    " RETURNING id, author, text, via, created_at"
+    "INSERT INTO message (author, text, via) VALUES (%s, %s, %s) RETURNING id, author, text, via, created_at"
 )
 
 

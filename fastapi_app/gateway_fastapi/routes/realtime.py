@@ -1,4 +1,4 @@
-"""Long-lived connections: a WebSocket echo and a server-sent-events stream."""
+"""ASGI only, long-lived connections: the WebSocket echo /ws/echo and the server-sent-events stream /events."""
 
 import asyncio
 from collections.abc import AsyncIterable
@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, WebSocket
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from gateway_fastapi.schemas import Digits, Tick
+from gateway_fastapi.schemas import Tick
+from gateway_fastapi.validation import Digits
 
 router = APIRouter(tags=["realtime"])
 

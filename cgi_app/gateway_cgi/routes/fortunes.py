@@ -1,10 +1,10 @@
-"""TechEmpower's fortunes test: read all rows, add one, sort, escape, render."""
+"""GET /fortunes: TechEmpower's fortunes test; read all rows, add one, sort, escape, render."""
 
 from html import escape
 
-from cgi_gateway.database import connect
-from cgi_gateway.request import Request
-from cgi_gateway.response import Response, html_response
+from gateway_cgi.database import connect
+from gateway_cgi.request import Request
+from gateway_cgi.response import Response, html_response
 
 ADDED_FORTUNE = (0, "Additional fortune added at request time.")
 

@@ -25,7 +25,7 @@ def create_pool(settings: AppSettings) -> AsyncConnectionPool[AsyncConnection]:
         kwargs={"autocommit": True},
         timeout=POOL_CHECKOUT_TIMEOUT_S,
         name="fastapi",
-        # Opened in the lifespan (main.lifespan), not at construction:
+        # Opened in the lifespan (main.create_app), not at construction:
         # https://www.psycopg.org/psycopg3/docs/advanced/pool.html#pool-life-cycle
         open=False,
     )

@@ -1,13 +1,14 @@
-"""TechEmpower's single and multiple database queries on table `world`.
+"""GET /db and GET /queries: TechEmpower's single and multiple database queries on table `world`.
 
 https://github.com/TechEmpower/FrameworkBenchmarks/wiki/Project-Information-Framework-Tests-Overview
 """
 
 import random
 
-from cgi_gateway.database import connect
-from cgi_gateway.request import Request
-from cgi_gateway.response import Response, json_response
+from gateway_cgi.database import connect
+from gateway_cgi.request import Request
+from gateway_cgi.response import Response, json_response
+from gateway_cgi.validation import whole_number
 
 WORLD_ROWS = 10_000
 MAX_QUERIES = 500
@@ -21,7 +22,7 @@ def single_query(request: Request) -> Response:
 
 
 def multiple_queries(request: Request) -> Response:
-    count = min(max(request.query_int("queries") or 1, 1), MAX_QUERIES)
+    count = min(max(whole_number(request.query_param("queries")) or 1, 1), MAX_QUERIES)
     with connect() as connection:
         # One query per row, as the benchmark rules require.
         rows = [connection.execute(SELECT_WORLD, (_random_id(),)).fetchone() for _ in range(count)]

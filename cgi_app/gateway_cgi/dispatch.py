@@ -4,11 +4,11 @@ import importlib
 import os
 import sys
 from collections.abc import Callable
-from http import HTTPStatus
 
-from cgi_gateway.request import Request
-from cgi_gateway.response import HttpError, Response, json_response
-from cgi_gateway.routes import ROUTES
+from gateway_cgi.errors import HttpError, internal_error, method_not_allowed, not_found
+from gateway_cgi.request import Request
+from gateway_cgi.response import Response
+from gateway_cgi.routes import ROUTES
 
 Handler = Callable[[Request], Response]
 
@@ -16,19 +16,14 @@ Handler = Callable[[Request], Response]
 def find_handler(request: Request) -> Handler:
     methods = ROUTES.get(request.path)
     if methods is None:
-        raise HttpError(HTTPStatus.NOT_FOUND, f"no such path: {request.path}")
+        raise not_found()
     # HEAD is GET without the body (RFC 9110 section 9.3.2).
     method = "GET" if request.method == "HEAD" else request.method
     target = methods.get(method)
     if target is None:
-        allowed = sorted({*methods, "HEAD"} if "GET" in methods else methods)
-        raise HttpError(
-            HTTPStatus.METHOD_NOT_ALLOWED,
-            f"method {request.method} not allowed",
-            {"Allow": ", ".join(allowed)},
-        )
+        raise method_not_allowed(sorted({*methods, "HEAD"} if "GET" in methods else methods))
     module_name, function_name = target.split(":")
-    module = importlib.import_module(f"cgi_gateway.handlers.{module_name}")
+    module = importlib.import_module(f"gateway_cgi.routes.{module_name}")
     return getattr(module, function_name)
 
 
@@ -44,7 +39,7 @@ def respond(request: Request) -> Response:
         import traceback
 
         traceback.print_exc(file=sys.stderr)
-        return json_response({"error": "internal server error"}, HTTPStatus.INTERNAL_SERVER_ERROR)
+        return internal_error()
 
 
 def serve() -> None:

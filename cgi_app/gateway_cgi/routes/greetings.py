@@ -1,7 +1,7 @@
-"""The two endpoints that measure the interface itself: no database, no I/O."""
+"""GET /hello and GET /json: the interface itself, no database, no I/O."""
 
-from cgi_gateway.request import Request
-from cgi_gateway.response import Response, json_response, text_response
+from gateway_cgi.request import Request
+from gateway_cgi.response import Response, json_response, text_response
 
 
 def hello(request: Request) -> Response:

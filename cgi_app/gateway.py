@@ -3,13 +3,13 @@
 
 nginx always sends SCRIPT_FILENAME=/srv/cgi_app/gateway.py and fcgiwrap is
 started with `-p` for that path alone, so no request path ever reaches the
-filesystem; PATH_INFO only selects a handler in cgi_gateway.routes.
+filesystem; PATH_INFO only selects a route in gateway_cgi.routes.
 
 Python compiles the __main__ script on every run (it is never cached as .pyc),
 so this file stays tiny and everything else lives in the precompiled package.
 """
 
-from cgi_gateway.dispatch import serve
+from gateway_cgi.dispatch import serve
 
 if __name__ == "__main__":
     serve()

@@ -9,18 +9,16 @@ a NamedTuple rather than a dataclass (importing `dataclasses` pulls in
 """
 
 import json
-import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import BinaryIO, NamedTuple
 
-from cgi_gateway.response import HttpError
+from gateway_cgi.errors import HttpError, bad_request
 
 # The largest valid message (80 + 2000 characters, each escaped as up to
 # 12 bytes of \uXXXX\uXXXX) is about 25 KiB; anything above this is refused.
 MAX_BODY_BYTES = 64 * 1024
 _CHUNK_BYTES = 64 * 1024
-_INTEGER = re.compile(r"-?[0-9]+")
 
 
 class Request(NamedTuple):
@@ -31,12 +29,17 @@ class Request(NamedTuple):
     content_type: str
     content_length: int
     stdin: BinaryIO
+    # As nginx passes them (nginx/locations/fastcgi-params.conf): the peer's
+    # address, HTTPS=on at the edge, and a Host header nginx wrote itself.
+    client: str
+    scheme: str
+    host: str
 
     @classmethod
     def from_cgi(cls, environ: Mapping[str, str], stdin: BinaryIO) -> "Request":
         raw_length = environ.get("CONTENT_LENGTH", "").strip()
         if raw_length and not raw_length.isdigit():
-            raise HttpError(HTTPStatus.BAD_REQUEST, "invalid Content-Length")
+            raise bad_request("Content-Length is not a number")
         return cls(
             method=environ.get("REQUEST_METHOD", "GET").upper(),
             path=environ.get("PATH_INFO") or "/",
@@ -45,6 +48,9 @@ class Request(NamedTuple):
             content_type=environ.get("CONTENT_TYPE", ""),
             content_length=int(raw_length or 0),
             stdin=stdin,
+            client=environ.get("REMOTE_ADDR", ""),
+            scheme="https" if environ.get("HTTPS", "").lower() in ("on", "1") else "http",
+            host=environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
         )
 
     def query_param(self, name: str) -> str | None:
@@ -53,18 +59,11 @@ class Request(NamedTuple):
         values = parse_qs(self.query_string, keep_blank_values=True).get(name)
         return values[0] if values else None
 
-    def query_int(self, name: str) -> int | None:
-        """The parameter as a plain decimal integer, or None if missing or not one."""
-        value = self.query_param(name)
-        if value is None or not _INTEGER.fullmatch(value):
-            return None
-        return int(value)
-
     def json_body(self) -> object:
         """The body parsed as JSON, after checking its media type and size."""
         media_type = self.content_type.partition(";")[0].strip().lower()
         if media_type != "application/json":
-            raise HttpError(HTTPStatus.BAD_REQUEST, "Content-Type must be application/json")
+            raise bad_request("Content-Type must be application/json")
         if self.content_length > MAX_BODY_BYTES:
             raise HttpError(
                 HTTPStatus.CONTENT_TOO_LARGE,
@@ -74,7 +73,7 @@ class Request(NamedTuple):
         try:
             return json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
-            raise HttpError(HTTPStatus.BAD_REQUEST, "body is not valid UTF-8 JSON") from None
+            raise bad_request("body is not valid UTF-8 JSON") from None
 
     def discard_unread_body(self) -> None:
         """Read what is left of the body, without keeping it.

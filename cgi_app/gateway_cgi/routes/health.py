@@ -1,12 +1,12 @@
-"""Healthy means this script runs and PostgreSQL answers a query."""
+"""GET /healthz: healthy means this script runs and PostgreSQL answers a query."""
 
 from http import HTTPStatus
 
 import psycopg
 
-from cgi_gateway.database import DatabaseUnavailable, connect
-from cgi_gateway.request import Request
-from cgi_gateway.response import Response, json_response
+from gateway_cgi.database import DatabaseUnavailable, connect
+from gateway_cgi.request import Request
+from gateway_cgi.response import Response, json_response
 
 
 def healthz(request: Request) -> Response:

@@ -37,7 +37,7 @@ class Response(NamedTuple):
 def json_response(
     payload: object,
     status: HTTPStatus = HTTPStatus.OK,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     return Response(status, JSON_TYPE, body, headers)
@@ -49,21 +49,3 @@ def text_response(text: str) -> Response:
 
 def html_response(html: str) -> Response:
     return Response(HTTPStatus.OK, HTML_TYPE, html.encode())
-
-
-class HttpError(Exception):
-    """A client-visible failure, answered as {"error": message} with this status."""
-
-    def __init__(
-        self,
-        status: HTTPStatus,
-        message: str,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-
-    def to_response(self) -> Response:
-        return json_response({"error": self.message}, self.status, self.headers)

@@ -1,0 +1,37 @@
+"""One short-lived PostgreSQL connection per request: opening it is part of what CGI costs."""
+
+import sys
+from http import HTTPStatus
+
+import psycopg
+
+from gateway_cgi.errors import HttpError
+from gateway_cgi.settings import DatabaseSettings
+
+# Fail fast when the database is down: nginx and the healthcheck wait on us.
+CONNECT_TIMEOUT_SECONDS = 3
+
+
+class DatabaseUnavailable(HttpError):
+    def __init__(self) -> None:
+        super().__init__(HTTPStatus.SERVICE_UNAVAILABLE, "database unavailable")
+
+
+def connect() -> psycopg.Connection:
+    settings = DatabaseSettings.from_env()
+    password = settings.password_file.read_text().strip()
+    try:
+        return psycopg.connect(
+            host=settings.host,
+            port=settings.port,
+            dbname=settings.dbname,
+            user=settings.user,
+            password=password,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            application_name="gateway-cgi",
+            # Every statement stands alone; no BEGIN/COMMIT round trips.
+            autocommit=True,
+        )
+    except psycopg.OperationalError as error:
+        print(f"database unavailable: {error}", file=sys.stderr)
+        raise DatabaseUnavailable() from error

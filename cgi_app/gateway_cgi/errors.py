@@ -1,0 +1,34 @@
+"""The JSON error bodies of docs/contract.md: {"error": "<one sentence>"} and a 4xx/5xx status."""
+
+from http import HTTPStatus
+
+from gateway_cgi.response import Response, json_response
+
+
+class HttpError(Exception):
+    """A client-visible failure, answered as {"error": message} with this status."""
+
+    def __init__(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+    def to_response(self) -> Response:
+        return json_response({"error": self.message}, self.status, self.headers)
+
+
+def not_found() -> HttpError:
+    return HttpError(HTTPStatus.NOT_FOUND, "not found")
+
+
+def method_not_allowed(allowed: list[str]) -> HttpError:
+    return HttpError(HTTPStatus.METHOD_NOT_ALLOWED, "method not allowed", {"Allow": ", ".join(allowed)})
+
+
+def bad_request(message: str) -> HttpError:
+    return HttpError(HTTPStatus.BAD_REQUEST, message)
+
+
+def internal_error() -> Response:
+    return json_response({"error": "internal server error"}, HTTPStatus.INTERNAL_SERVER_ERROR)

@@ -1,0 +1,43 @@
+"""GET /hello and GET /json (routes/greetings.py): the interface alone, and what it imports."""
+
+import subprocess
+import sys
+
+from cgi_client import GATEWAY, run_cgi
+
+
+def test_hello_is_exact_plain_text() -> None:
+    response = run_cgi("/hello")
+    assert response.status == 200
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+    assert response.body == b"Hello, CGI World"
+
+
+def test_hello_does_not_import_the_database_driver() -> None:
+    # Every request is a new interpreter, so every import is paid per request.
+    probe = (
+        "import io, sys\n"
+        "from gateway_cgi.dispatch import respond\n"
+        "from gateway_cgi.request import Request\n"
+        "respond(Request.from_cgi({'PATH_INFO': '/hello'}, io.BytesIO()))\n"
+        "print(' '.join(sys.modules))"
+    )
+    modules = subprocess.run(
+        [sys.executable, "-c", probe], cwd=GATEWAY.parent, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "gateway_cgi.routes.greetings" in modules
+    assert not [module for module in modules if module.startswith(("psycopg", "gateway_cgi.settings"))]
+
+
+def test_head_sends_the_headers_of_get_without_body() -> None:
+    get, head = run_cgi("/hello"), run_cgi("/hello", method="HEAD")
+    assert head.status == 200
+    assert head.headers == get.headers
+    assert head.headers["content-length"] == "16"
+    assert head.body == b""
+
+
+def test_json_message() -> None:
+    response = run_cgi("/json")
+    assert response.status == 200
+    assert response.json() == {"message": "Hello, World!"}
