@@ -84,8 +84,12 @@ def client(ssl_context: ssl.SSLContext) -> Iterator[httpx.Client]:
 
 
 def compose(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """`docker compose ARGS` on the stack under test (COMPOSE_PROJECT_NAME), output captured."""
-    return subprocess.run(["docker", "compose", *args], capture_output=True, text=True, check=check)
+    """`docker compose ARGS` on the stack under test (COMPOSE_PROJECT_NAME), output captured;
+    with check, a failure names the command and shows what compose said."""
+    result = subprocess.run(["docker", "compose", *args], capture_output=True, text=True, check=False)
+    if check and result.returncode:
+        pytest.fail(f"docker compose {' '.join(args)} exited {result.returncode}: {result.stderr.strip()}")
+    return result
 
 
 def inspect_container(service: str) -> dict:
