@@ -3,6 +3,9 @@
 #   lint → host bootstrap → compose config → build → stack up → unit tests
 #   (in each app's test image, against the stack's PostgreSQL) → end-to-end
 #   tests from the host through the edge → tear down (also on failure).
+# The phases up to "stack up" stop at the first error, with the stack's logs;
+# from then on every suite runs even when one fails, and the run closes with
+# one line `total: N passed, N failed, N skipped` over every suite's JUnit file.
 # `scripts/test.sh lint` runs the lint phase only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +21,9 @@ export GATEWAY_CA="$PWD/.cache/test/ca.crt"
 export JUNIT_DIR="$PWD/.cache/test/junit"
 export REPORTS_DIR="$PWD/.cache/test/reports"   # the tiny `make bench` of the tests, served by nginx
 VENV="$PWD/.venv"
+# Every suite that must write $JUNIT_DIR/<suite>.xml: the closing total fails
+# when one is missing or ran zero tests, so a suite cannot drop out unseen.
+EXPECTED_SUITES=(cgi django fastapi loadtest bench tools e2e)
 
 phase() { printf '\n== %s\n' "$*"; }
 
@@ -80,12 +86,30 @@ phase "stack up"
 docker compose up -d --wait --quiet-pull
 docker compose run --rm --no-deps -T secrets cat /etc/gateway-tls/ca.crt >"$GATEWAY_CA"
 
+# From here on a failing suite must not hide the ones after it.
+set +e
+failed_runs=()
+run_suite() {   # run_suite NAME COMMAND...: runs it, remembers a non-zero exit
+  "${@:2}" || failed_runs+=("$1 (exit $?)")
+}
+
 phase "unit tests: each app against the stack's PostgreSQL"
 for app in cgi django fastapi loadtest; do
-  docker compose run --rm --no-deps -T "$app-tests"   # the stack is up: no dependency to start
+  run_suite "$app" docker compose run --rm --no-deps -T "$app-tests"   # the stack is up: no dependency to start
 done
 
-phase "end-to-end tests through the edge"
-"$VENV/bin/pytest" -q tests --junitxml="$JUNIT_DIR/e2e.xml"
+phase "host tools: the closing summary itself"
+run_suite tools "$VENV/bin/pytest" -q tests/tools --junitxml="$JUNIT_DIR/tools.xml"
 
-"$VENV/bin/python" tests/summarize_junit.py "$JUNIT_DIR"
+phase "end-to-end tests through the edge"
+run_suite e2e "$VENV/bin/pytest" -q tests/e2e --junitxml="$JUNIT_DIR/e2e.xml"
+
+phase "summary"
+"$VENV/bin/python" tests/summarize_junit.py "$JUNIT_DIR" "${EXPECTED_SUITES[@]}"
+summary_status=$?
+for run in "${failed_runs[@]}"; do
+  echo "FAILED run: $run" >&2
+done
+if [ "$summary_status" -ne 0 ] || [ "${#failed_runs[@]}" -ne 0 ]; then
+  exit 1   # the teardown trap prints the stack's state and logs
+fi

@@ -1,5 +1,12 @@
-"""Shared fixtures: where the stack answers and how to reach it, TLS verified."""
+"""Shared fixtures: where the stack answers and how to reach it, TLS verified.
 
+The site's name and ports come from the environment (PUBLIC_HOST, HTTP_PORT,
+HTTPS_PORT, as in `.env`): every request connects to 127.0.0.1 and names
+PUBLIC_HOST in its Host header and TLS SNI, so the suite runs unchanged under
+any host name without DNS for it.
+"""
+
+import json
 import os
 import ssl
 import subprocess
@@ -10,10 +17,16 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+PUBLIC_HOST = os.environ.get("PUBLIC_HOST", "localhost")
 HTTPS_PORT = int(os.environ.get("HTTPS_PORT", "8443"))
 HTTP_PORT = int(os.environ.get("HTTP_PORT", "8080"))
+LOOPBACK = "127.0.0.1"  # the ports are published on loopback only
+# host[:port] as a browser sends it: the scheme's default port is left out (RFC 9110 §4.2).
+PUBLIC_AUTHORITY = PUBLIC_HOST if HTTPS_PORT == 443 else f"{PUBLIC_HOST}:{HTTPS_PORT}"
+PUBLIC_ORIGIN = f"https://{PUBLIC_AUTHORITY}"
 BACKENDS = ("cgi", "django", "fastapi")
-# Chromium as root in a closed network: no sandbox (root), no calls home.
+# Chromium as root in a closed network: no sandbox (root), no calls home;
+# PUBLIC_HOST resolves to the loopback address the ports are published on.
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -21,7 +34,26 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
+    f"--host-resolver-rules=MAP {PUBLIC_HOST} {LOOPBACK}",
 ]
+
+
+def _name_the_public_host(request: httpx.Request) -> None:
+    """TLS SNI and certificate check for PUBLIC_HOST while the socket goes to 127.0.0.1."""
+    request.extensions.setdefault("sni_hostname", PUBLIC_HOST)
+
+
+def edge_client(ssl_context: ssl.SSLContext, **options) -> httpx.Client:
+    """A client for https://PUBLIC_HOST:HTTPS_PORT, connected to 127.0.0.1 and verified by the stack's CA."""
+    headers = {"Host": PUBLIC_AUTHORITY, **options.pop("headers", {})}
+    return httpx.Client(
+        base_url=f"https://{LOOPBACK}:{HTTPS_PORT}",
+        verify=ssl_context,
+        headers=headers,
+        event_hooks={"request": [_name_the_public_host]},
+        timeout=options.pop("timeout", 30),
+        **options,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -40,25 +72,36 @@ def ssl_context(ca_file: Path) -> ssl.SSLContext:
 
 
 @pytest.fixture(scope="session")
-def base_url() -> str:
-    return f"https://127.0.0.1:{HTTPS_PORT}"
-
-
-@pytest.fixture(scope="session")
 def http_url() -> str:
-    return f"http://127.0.0.1:{HTTP_PORT}"
+    return f"http://{LOOPBACK}:{HTTP_PORT}"
 
 
 @pytest.fixture
-def client(base_url: str, ssl_context: ssl.SSLContext) -> Iterator[httpx.Client]:
+def client(ssl_context: ssl.SSLContext) -> Iterator[httpx.Client]:
     """An HTTP/2-capable client for the edge."""
-    with httpx.Client(base_url=base_url, verify=ssl_context, http2=True, timeout=30) as c:
+    with edge_client(ssl_context, http2=True) as c:
         yield c
 
 
 def compose(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """`docker compose ARGS` on the stack under test (COMPOSE_PROJECT_NAME), output captured."""
-    return subprocess.run(["docker", "compose", *args], capture_output=True, text=True, check=check)
+    """`docker compose ARGS` on the stack under test (COMPOSE_PROJECT_NAME), output captured;
+    with check, a failure names the command and shows what compose said."""
+    result = subprocess.run(["docker", "compose", *args], capture_output=True, text=True, check=False)
+    if check and result.returncode:
+        pytest.fail(f"docker compose {' '.join(args)} exited {result.returncode}: {result.stderr.strip()}")
+    return result
+
+
+def inspect_container(service: str) -> dict:
+    """`docker inspect` of the service's (first) running container."""
+    container_id = compose("ps", "-q", service).stdout.split()[0]
+    result = subprocess.run(["docker", "inspect", container_id], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)[0]
+
+
+def container_env(service: str) -> dict[str, str]:
+    """The environment the service's container runs with: the configuration actually in force."""
+    return dict(item.split("=", 1) for item in inspect_container(service)["Config"]["Env"])
 
 
 def read_secret(path: str) -> str:

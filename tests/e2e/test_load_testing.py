@@ -8,15 +8,14 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.conftest import HTTPS_PORT, compose, read_secret
+from tests.conftest import PUBLIC_ORIGIN, compose, edge_client, read_secret
 
 USER_CLASSES = ("CgiUser", "DjangoUser", "FastapiUser", "StaticUser", "WebSocketUser")
 PREFIXES = {"CgiUser": "/cgi/", "DjangoUser": "/django/", "FastapiUser": "/fastapi/", "StaticUser": "/static/"}
-UI = f"https://localhost:{HTTPS_PORT}/locust/"
+UI = "/locust/"
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +46,15 @@ def test_every_user_class_runs_with_zero_failures():
 
 
 def test_ui_needs_the_password(ssl_context, locust_auth):
-    assert httpx.get(UI, verify=ssl_context).status_code == 401
-    assert httpx.get(UI, verify=ssl_context, auth=("locust", "wrong")).status_code == 401
-    assert httpx.get(UI, verify=ssl_context, auth=locust_auth).status_code == 200
+    with edge_client(ssl_context) as client:
+        assert client.get(UI).status_code == 401
+        assert client.get(UI, auth=("locust", "wrong")).status_code == 401
+        assert client.get(UI, auth=locust_auth).status_code == 200
 
 
 def ui_state(ssl_context: ssl.SSLContext, auth: tuple[str, str]) -> dict:
-    return httpx.get(f"{UI}stats/requests", verify=ssl_context, auth=auth).json()
+    with edge_client(ssl_context, auth=auth) as client:
+        return client.get(f"{UI}stats/requests").json()
 
 
 def test_workers_scale_and_the_master_sees_them(ssl_context, locust_auth):
@@ -69,12 +70,12 @@ def test_workers_scale_and_the_master_sees_them(ssl_context, locust_auth):
 
 def test_landing_page_renders_in_a_browser(browser: Browser, tmp_path):
     page = browser.new_page()
-    page.goto(f"https://localhost:{HTTPS_PORT}/")
+    page.goto(f"{PUBLIC_ORIGIN}/")
     expect(page.get_by_role("heading", name="Gateway Lab")).to_be_visible()
     for name in ("/cgi/", "/django/", "/fastapi/", "Locust web UI"):
         expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
     page.get_by_role("link", name="/fastapi/", exact=True).click()
-    expect(page).to_have_url(f"https://localhost:{HTTPS_PORT}/fastapi/")
+    expect(page).to_have_url(f"{PUBLIC_ORIGIN}/fastapi/")
     page.screenshot(path=tmp_path / "landing.png")
 
 
@@ -82,7 +83,7 @@ def test_ui_starts_a_swarm_fills_statistics_and_stops(browser: Browser, ssl_cont
     context = browser.new_context(http_credentials={"username": locust_auth[0], "password": locust_auth[1]})
     page = context.new_page()
     try:
-        page.goto(UI)
+        page.goto(f"{PUBLIC_ORIGIN}{UI}")
         page.locator("input[name=userCount]").fill("3")
         page.locator("input[name=spawnRate]").fill("3")
         page.get_by_role("button", name="Start").click()
@@ -95,7 +96,8 @@ def test_ui_starts_a_swarm_fills_statistics_and_stops(browser: Browser, ssl_cont
         assert state["state"] == "stopped"
         assert sum(row["num_requests"] for row in state["stats"]) > 0
     finally:
-        httpx.get(f"{UI}stop", verify=ssl_context, auth=locust_auth)
+        with edge_client(ssl_context, auth=locust_auth) as client:
+            client.get(f"{UI}stop")
         context.close()
 
 
@@ -114,17 +116,18 @@ def test_bench_writes_every_report_file_and_the_report_renders(browser: Browser)
     assert len(cells) == 3  # django hello through the edge and direct, the static file
     for cell in cells:
         assert cell["stats"]["requests"] > 0, cell["slug"]
+        assert cell["stats"]["failures"] == 0, (cell["slug"], cell.get("failure_reasons"))
         assert cell["resources"], f"no CPU/memory samples for {cell['slug']}"
         for path in cell["files"].values():
             assert (run / path).stat().st_size > 0, path
     page = browser.new_page()
-    page.goto(f"https://localhost:{HTTPS_PORT}/reports/latest/report.html")
+    page.goto(f"{PUBLIC_ORIGIN}/reports/latest/report.html")
     charts = page.locator("svg")
     assert charts.count() >= 4
     box = charts.first.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 50
     # The landing page shows the newest run.
-    page.goto(f"https://localhost:{HTTPS_PORT}/")
+    page.goto(f"{PUBLIC_ORIGIN}/")
     latest = page.locator("#latest-benchmark")
     expect(latest.get_by_role("cell", name="direct-django-hello", exact=True)).to_be_visible()
     expect(latest.get_by_role("link", name="Charts, CPU and memory per service")).to_be_visible()
