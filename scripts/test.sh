@@ -20,10 +20,12 @@ export EDGE_SUBNET="172.30.${TEST_NET:-81}.0/24" EDGE_PROXY_IP="172.30.${TEST_NE
 export GATEWAY_CA="$PWD/.cache/test/ca.crt"
 export JUNIT_DIR="$PWD/.cache/test/junit"
 export REPORTS_DIR="$PWD/.cache/test/reports"   # the tiny `make bench` of the tests, served by nginx
+# Everything else from .env, the one home of every setting (the lines above win).
+. scripts/settings.sh && load_settings
 VENV="$PWD/.venv"
 # Every suite that must write $JUNIT_DIR/<suite>.xml: the closing total fails
 # when one is missing or ran zero tests, so a suite cannot drop out unseen.
-EXPECTED_SUITES=(cgi django fastapi loadtest bench tools e2e)
+EXPECTED_SUITES=(cgi django fastapi loadtest bench tools e2e yours)
 
 phase() { printf '\n== %s\n' "$*"; }
 
@@ -60,10 +62,10 @@ ensure_venv
 lint
 [ "${1:-}" = lint ] && exit 0
 
-for port in "$HTTP_PORT" "$HTTPS_PORT"; do
+for port in "$HTTP_PORT" "$HTTPS_PORT" "${TEST_YOURS_HTTP_PORT:-8081}" "${TEST_YOURS_HTTPS_PORT:-8444}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "test: 127.0.0.1:$port is in use (a stack from \`make up\`? stop it with \`make down\`," \
-      "or choose other ports: TEST_HTTP_PORT=... TEST_HTTPS_PORT=... make test)" >&2
+      "or choose other ports: TEST_HTTP_PORT, TEST_HTTPS_PORT, TEST_YOURS_HTTP_PORT, TEST_YOURS_HTTPS_PORT)" >&2
     exit 1
   fi
 done
@@ -98,11 +100,14 @@ for app in cgi django fastapi loadtest; do
   run_suite "$app" docker compose run --rm --no-deps -T "$app-tests"   # the stack is up: no dependency to start
 done
 
-phase "host tools: the closing summary itself"
+phase "host tools: the closing summary, the connection budget"
 run_suite tools "$VENV/bin/pytest" -q tests/tools --junitxml="$JUNIT_DIR/tools.xml"
 
 phase "end-to-end tests through the edge"
 run_suite e2e "$VENV/bin/pytest" -q tests/e2e --junitxml="$JUNIT_DIR/e2e.xml"
+
+phase "make it yours: the edge under another host name, ports and certificate, set in a copy of .env"
+run_suite yours scripts/test-make-it-yours.sh "$VENV/bin/pytest" -q tests/e2e/test_edge.py --junitxml="$JUNIT_DIR/yours.xml"
 
 phase "summary"
 "$VENV/bin/python" tests/summarize_junit.py "$JUNIT_DIR" "${EXPECTED_SUITES[@]}"
