@@ -84,6 +84,7 @@ phase "unit tests: each app against the stack's PostgreSQL"
 for app in cgi django fastapi loadtest; do
   docker compose run --rm --no-deps -T "$app-tests"   # the stack is up: no dependency to start
 done
+"$VENV/bin/pytest" -q bench/tests --junitxml="$JUNIT_DIR/bench.xml"   # the benchmark tool, on the host
 
 phase "end-to-end tests through the edge"
 "$VENV/bin/pytest" -q tests --junitxml="$JUNIT_DIR/e2e.xml"
