@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import IO, Any, Protocol
 
 from bench.docker_stats import ServiceUsage, StatsSampler
-from bench.locust_csv import LocustStats, read_failure_reasons, read_stats, saw_cpu_warning
+from bench.locust_csv import LocustStats, read_failure_reasons, read_stats, run_seconds, saw_cpu_warning
 from bench.matrix import EDGE_SERVICE, STATIC_WORKLOAD, Cell
 from bench.stack import Compose, engine_version
 
@@ -37,6 +37,7 @@ class CellOutcome:
     stats: LocustStats | None
     failure_reasons: list[str]
     locust_cpu_warning: bool
+    run_seconds: float | None = None  # what Locust ran of --run-time, from its log
     usage: dict[str, ServiceUsage] = field(default_factory=dict)
 
 
@@ -228,6 +229,7 @@ def _collect(
     cell: Cell, directory: Path, exit_code: int, log_path: Path, usage: dict[str, ServiceUsage]
 ) -> CellOutcome:
     stats_csv = directory / f"{cell.slug}_stats.csv"
+    log_text = log_path.read_text(errors="replace")
     try:
         stats = read_stats(stats_csv)
     except (OSError, ValueError, KeyError):
@@ -237,6 +239,7 @@ def _collect(
         exit_code=exit_code,
         stats=stats,
         failure_reasons=read_failure_reasons(directory / f"{cell.slug}_failures.csv"),
-        locust_cpu_warning=saw_cpu_warning(log_path.read_text(errors="replace")),
+        locust_cpu_warning=saw_cpu_warning(log_text),
+        run_seconds=run_seconds(log_text),
         usage=usage,
     )

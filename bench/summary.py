@@ -31,6 +31,7 @@ def _cell_record(outcome: CellOutcome, directory: str) -> dict[str, Any]:
         "stats": None if stats is None else {**asdict(stats), "failure_ratio": stats.failure_ratio},
         "failure_reasons": outcome.failure_reasons,
         "locust_cpu_warning": outcome.locust_cpu_warning,
+        "run_seconds": outcome.run_seconds,
         "resources": {service: asdict(usage) for service, usage in outcome.usage.items()},
         "files": {
             "html": f"{directory}/{cell.slug}.html",
@@ -58,10 +59,20 @@ def _add_ratios(records: list[dict[str, Any]]) -> None:
         record["vs_static"] = None if record is static else _ratio(_throughput(record), ceiling)
 
 
-def _problems(record: dict[str, Any]) -> list[str]:
+# A cell that ran less than this share of --run-time measured a different test.
+MINIMUM_RUN_SHARE = 0.9
+
+
+def _problems(record: dict[str, Any], load: Load) -> list[str]:
     """Why a cell's numbers cannot be trusted; empty when they can."""
     stats = record["stats"]
     problems = []
+    ran = record["run_seconds"]
+    if ran is not None and ran < MINIMUM_RUN_SHARE * load.duration_seconds:
+        problems.append(
+            f"Locust stopped after {ran:.1f} s of the {load.duration_seconds} s asked "
+            "(its --run-time timer fired early; rerun on a quieter host)"
+        )
     if record["locust_cpu_warning"]:
         problems.append(
             "Locust reported its own CPU above 90%: these numbers measure "
@@ -96,7 +107,7 @@ def build_summary(
     records = [_cell_record(outcome, cells_dir) for outcome in outcomes]
     _add_ratios(records)
     for record in records:
-        record["problems"] = _problems(record)
+        record["problems"] = _problems(record, load)
     return {
         "created": created,
         "provenance": provenance,

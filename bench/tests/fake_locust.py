@@ -4,7 +4,8 @@ Writes the files a headless Locust writes, in Locust's CSV format, without
 sending a request, so the run loop, the summary and the exit status can be
 tested without Locust or a stack. The target's host name picks the outcome:
 `failing` fails some requests (and exits 1, as Locust does), `saturated`
-logs Locust's CPU warning, `idle` completes no request, `aborting` exits 2
+logs Locust's CPU warning, `early` logs that its run-time limit came after a
+tenth of --run-time, `idle` completes no request, `aborting` exits 2
 after writing its files, `crashing` exits 1 before writing anything; any
 other host succeeds.
 """
@@ -12,6 +13,7 @@ other host succeeds.
 import argparse
 import csv
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -53,6 +55,11 @@ def stats_row(kind: str, name: str, requests: int, failures: int, seconds: int, 
     ]  # fmt: skip
 
 
+def log(at: datetime, message: str) -> None:
+    """A line as Locust's logging writes it."""
+    print(f"[{at:%Y-%m-%d %H:%M:%S},{at.microsecond // 1000:03d}] fake/INFO/locust.main: {message}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     for option in ("--users", "--spawn-rate", "--run-time", "--host", "--tags", "--csv", "--html", "--locustfile"):
@@ -68,6 +75,10 @@ def main() -> int:
     if target == "saturated":
         print(f"WARNING/root: {CPU_WARNING}", flush=True)
     seconds = int(options.run_time.rstrip("s"))
+    started = datetime.now()
+    stopped = started + timedelta(seconds=seconds / 10 if target == "early" else seconds)
+    log(started, f"Run time limit set to {seconds} seconds")
+    log(stopped, "--run-time limit reached, shutting down")
     # Throughput depends on the cell, so ratios between cells are not 1.
     requests = (
         0 if target == "idle" else int(options.users) * seconds * (40 + 7 * len(options.tags) + len(options.host))

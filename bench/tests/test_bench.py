@@ -10,7 +10,7 @@ import pytest
 
 from bench.docker_stats import parse_size, parse_stats_line, summarize
 from bench.execution import ComposeExecutor, Load
-from bench.locust_csv import read_stats, saw_cpu_warning
+from bench.locust_csv import read_stats, run_seconds, saw_cpu_warning
 from bench.matrix import DEFAULT_DIRECT_HOSTS, build_matrix
 from bench.progress import Progress
 from bench.report_html import render_html
@@ -142,6 +142,16 @@ def test_report_adds_cpu_and_memory_charts_when_containers_were_sampled(bench_re
     charts = [attrs["aria-label"] for tag, attrs in _parse(render_html(summary)).tags if tag == "svg"]
     assert charts == ["Throughput", "Latency", "Failures", "CPU", "Memory"]
     assert "nginx 32%/12 MiB" in render_markdown(summary)
+
+
+def test_run_seconds_come_from_locusts_own_log_lines() -> None:
+    log = (
+        "[2026-11-26 06:32:10,657] 2cd1e6f0e547/INFO/locust.main: Run time limit set to 3 seconds\n"
+        "[2026-11-26 06:32:10,660] 2cd1e6f0e547/INFO/locust.runners: Ramping to 2 users at a rate of 20.00 per second\n"
+        "[2026-11-26 06:32:10,704] 2cd1e6f0e547/INFO/locust.main: --run-time limit reached, shutting down\n"
+    )
+    assert run_seconds(log) == pytest.approx(0.047)
+    assert run_seconds(log.splitlines()[0]) is None
 
 
 def test_docker_sizes_and_cpu_warning() -> None:

@@ -70,3 +70,15 @@ def test_a_cell_without_requests_or_with_an_error_exit_fails_the_run(
     assert record["stats"]["failures"] == 0
     assert record["problems"][0].startswith(reason)
     assert f"edge-nginx-static: {reason}" in capsys.readouterr().err
+
+
+def test_a_cell_whose_run_time_limit_fired_early_fails_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_bench(tmp_path, "--edge-host=http://early", "--routes=edge", "--workloads=static") == 1
+    [record] = _summary(tmp_path)["cells"]
+    assert record["stats"]["requests"] > 0 and record["stats"]["failures"] == 0
+    assert record["run_seconds"] == pytest.approx(2 / 10, abs=0.002)  # the stand-in's tenth of --duration=2
+    assert f"edge-nginx-static: Locust stopped after {record['run_seconds']:.1f} s of the 2 s asked" in (
+        capsys.readouterr().err
+    )
