@@ -17,8 +17,10 @@ RESULTS_DIR = PROJECT_DIR / "docs" / "results"
 
 
 def keep(run: Path, results: Path) -> Path:
-    """Copy run's summary.json to results/<created>/summary.json; refuse a run with invalid cells."""
+    """Copy run's summary.json to results/<created>/summary.json; refuse an invalid or untraceable run."""
     summary = load_summary(run)
+    if "provenance" not in summary:
+        raise ValueError(f"{run}: records no commit or host (made before reports did), so not kept")
     invalid = invalid_cells(summary)
     if invalid:
         raise ValueError(f"{run}: not valid, so not kept: {', '.join(invalid)}")

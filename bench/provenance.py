@@ -43,13 +43,15 @@ def provenance(project_dir: Path, started: datetime, stack: dict[str, Any], argu
 
 def describe_host(record: dict[str, Any]) -> str:
     """'host lab1 (2 cores, 3.8 GiB, Docker 28.1.1)'."""
-    host = record.get("host") or {}
-    facts = [f"{host.get('cpus')} cores"]
+    host = record.get("host")
+    if not host:
+        return "host unknown"  # a report from before reports recorded it
+    facts = [f"{host['cpus']} cores"]
     if host.get("memory_bytes"):
         facts.append(f"{host['memory_bytes'] / 2**30:.1f} GiB")
     if record.get("engine"):
         facts.append(f"Docker {record['engine']}")
-    return f"host {host.get('name', '?')} ({', '.join(facts)})"
+    return f"host {host['name']} ({', '.join(facts)})"
 
 
 def describe_commit(record: dict[str, Any]) -> str:

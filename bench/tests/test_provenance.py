@@ -53,6 +53,11 @@ def test_size_settings_come_from_the_containers_environment() -> None:
     assert settings["django"] == {"GUNICORN_WORKERS": "3", "GUNICORN_THREADS": "4"}
     assert settings["fastapi"] == {"UVICORN_WORKERS": "2", "DB_POOL_MAX": "10"}
     assert {name for values in settings.values() for name in values} == set(SIZE_SETTINGS)
-    sentence = describe({"commit": "0123456789abcdef", "dirty": True, "settings": settings, "engine": "28.1.1"})
+    host = {"name": "lab", "cpus": 2, "memory_bytes": 4 * 2**30}
+    sentence = describe(
+        {"commit": "0123456789abcdef", "dirty": True, "host": host, "settings": settings, "engine": "28.1.1"}
+    )
     assert "commit 0123456 plus uncommitted changes" in sentence
-    assert "django GUNICORN_WORKERS=3 GUNICORN_THREADS=4" in sentence and "Docker 28.1.1" in sentence
+    assert "django GUNICORN_WORKERS=3 GUNICORN_THREADS=4" in sentence
+    assert "host lab (2 cores, 4.0 GiB, Docker 28.1.1)" in sentence
+    assert "host unknown" in describe({})

@@ -61,6 +61,11 @@ def test_keep_copies_only_the_summary_and_refuses_an_invalid_run(bench_reports: 
     assert run_bench(failing, "--edge-host=http://failing", "--routes=edge", "--workloads=static") == 1
     with pytest.raises(ValueError, match="edge-nginx-static"):
         keep.keep(failing / "latest", results)
+    untraceable = load_summary(bench_reports / "latest")
+    del untraceable["provenance"]
+    write_json(untraceable, tmp_path / "old-summary.json")
+    with pytest.raises(ValueError, match="records no commit"):
+        keep.keep(tmp_path / "old-summary.json", results)
 
 
 README = "# Title\n\nBefore.\n\n<!-- bench:begin -->\nold figures\n<!-- bench:end -->\n\nAfter.\n"
