@@ -82,3 +82,9 @@ def test_a_cell_whose_run_time_limit_fired_early_fails_the_run(
     assert f"edge-nginx-static: Locust stopped after {record['run_seconds']:.1f} s of the 2 s asked" in (
         capsys.readouterr().err
     )
+
+
+def test_a_cell_stopped_a_little_early_is_still_valid(tmp_path: Path) -> None:
+    assert run_bench(tmp_path, "--edge-host=http://lagging", "--routes=edge", "--workloads=static") == 0
+    [record] = _summary(tmp_path)["cells"]
+    assert record["run_seconds"] == pytest.approx(2 - 0.4, abs=0.002) and record["problems"] == []
