@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.provenance import describe
-from bench.reports import load_summary, p95, throughput
+from bench.reports import SUMMARY, load_summary, p95, throughput
 from bench.summary import Summary
 
 # A tenth; changes within a host's own run-to-run spread are noise, so pass
@@ -73,6 +73,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("b", type=Path, help="report folder (or its summary.json), the candidate")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="flag |B/A - 1| above this")
     options = parser.parse_args(argv)
+    for report in (options.a, options.b):
+        if not (report / SUMMARY if report.is_dir() else report).is_file():
+            parser.error(f"{str(report) or '(empty)'}: no {SUMMARY} there (A=... B=... name two report folders)")
     a, b = load_summary(options.a), load_summary(options.b)
     rows = compare(a, b, options.threshold)
     print("\n".join(render(a, b, rows, options.threshold)))

@@ -117,3 +117,10 @@ def test_figures_of_a_single_run_claim_no_spread(bench_reports: Path, tmp_path: 
     assert "One run only, so no run-to-run spread is known yet" in text
     origin = load_summary(bench_reports / "latest")["provenance"]
     assert f"commit {origin['commit'][:7]}" in text and f"({origin['host']['cpus']} cores" in text
+
+
+def test_compare_without_reports_says_what_is_missing(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        compare.main([str(tmp_path), str(tmp_path / "nowhere")])
+    assert exit_info.value.code == 2
+    assert f"{tmp_path}: no summary.json there" in capsys.readouterr().err
