@@ -81,8 +81,8 @@ def saw_cpu_warning(log_text: str) -> bool:
 def run_seconds(log_text: str) -> float | None:
     """Seconds from Locust setting its --run-time limit to reaching it (None if the log lacks either).
 
-    On a busy shared host the limit has been seen to fire long before
-    --run-time (a 3 s cell stopped after 47 ms, with no request made).
+    On a busy shared host the limit fired long before --run-time (a 3 s cell
+    stopped after 47 ms, with no request made) until loadtest/scenarios/run_time.py.
     """
     times = {match["event"]: match["at"] for match in _RUN_TIME_LINE.finditer(log_text)}
     if RUN_TIME_SET not in times or RUN_TIME_REACHED not in times:
