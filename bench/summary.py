@@ -59,9 +59,9 @@ def _add_ratios(records: list[dict[str, Any]]) -> None:
         record["vs_static"] = None if record is static else _ratio(_throughput(record), ceiling)
 
 
-# How much shorter than --run-time a cell may run: Locust's limit routinely
-# fires 0.3-0.4 s early on a loaded 2-core host; far earlier (seen: 47 ms of
-# 3 s) it measured a different test.
+# How much shorter than --run-time a cell may run. Before
+# loadtest/scenarios/run_time.py a loaded 2-core host cut 3 s cells to
+# 2.6-2.7 s routinely and to 47 ms at worst; now they run 3.00 s.
 EARLY_STOP_SECONDS = 1.0
 EARLY_STOP_SHARE = 0.1
 
