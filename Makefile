@@ -5,7 +5,7 @@ COMPOSE := docker compose
 export COMPOSE_PROJECT_NAME ?= gateway-lab
 export DOCKER_BUILDKIT := 1
 
-.PHONY: help bootstrap build up down clean logs ps test lint bench measure ca-cert tls-install admin-password locust-password requirements
+.PHONY: help bootstrap build up down clean logs ps test lint bench bench-compare bench-keep bench-figures measure ca-cert tls-install admin-password locust-password requirements
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -55,11 +55,20 @@ test: ## every test, from a bare host: lint, unit, config, end to end
 lint: ## ruff check and format check
 	@scripts/test.sh lint
 
-bench: ## headless benchmark of the running stack into reports/<timestamp>/ (BENCH_ARGS="--help")
-	@PYTHONPATH=loadtest python3 -m bench $(BENCH_ARGS)
+bench: ## headless benchmark of the running stack into reports/<timestamp>/; fails on an invalid cell (BENCH_ARGS="--help")
+	@python3 -m bench $(BENCH_ARGS)
+
+bench-compare: ## req/s of report B over report A per cell (A=reports/... B=reports/...)
+	@python3 -m bench compare "$(A)" "$(B)" $(BENCH_ARGS)
+
+bench-keep: ## copy a run's summary.json to docs/results/ to commit (RUN=reports/latest)
+	@python3 -m bench keep $(RUN)
+
+bench-figures: ## the README's benchmark figures and spread from docs/results/*/summary.json
+	@python3 -m bench figures
 
 measure: bootstrap ## time a warm start and sum idle memory (the README's numbers)
-	@PYTHONPATH=loadtest python3 scripts/measure_stack.py
+	@python3 -m bench measure
 
 requirements: ## re-pin every requirements.txt with hashes from its requirements.in
 	@scripts/pin-requirements.sh

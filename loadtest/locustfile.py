@@ -7,6 +7,7 @@ network); the backend classes also run against an app server directly
 (--host http://django:8000) since paths are the same there.
 """
 
+from scenarios import run_time  # noqa: F401  (registers its init listener)
 from scenarios.backends import CgiUser, DjangoUser, FastapiUser
 from scenarios.static import StaticUser
 from scenarios.websocket import WebSocketUser

@@ -99,6 +99,7 @@ phase "unit tests: each app against the stack's PostgreSQL"
 for app in cgi django fastapi loadtest; do
   run_suite "$app" docker compose run --rm --no-deps -T "$app-tests"   # the stack is up: no dependency to start
 done
+run_suite bench "$VENV/bin/pytest" -q bench/tests --junitxml="$JUNIT_DIR/bench.xml"   # the benchmark tool, on the host
 
 phase "host tools: the closing summary, the connection budget"
 run_suite tools "$VENV/bin/pytest" -q tests/tools --junitxml="$JUNIT_DIR/tools.xml"

@@ -1,15 +1,13 @@
-"""`make bench`: options, the run loop, and the report files."""
+"""`make bench`: options, the run loop, the report files and the exit status."""
 
 import argparse
 import os
 import shlex
-import shutil
-import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.execution import CellOutcome, ComposeExecutor, Load, LocalExecutor, run_cell
+from bench.execution import CellOutcome, ComposeExecutor, Executor, Load, LocalExecutor, run_cell
 from bench.matrix import (
     BACKENDS,
     DEFAULT_DIRECT_HOSTS,
@@ -19,11 +17,13 @@ from bench.matrix import (
     build_matrix,
 )
 from bench.progress import Progress
+from bench.provenance import provenance
 from bench.report_html import render_html
-from bench.summary import build_summary, render_markdown, write_json
+from bench.stack import Compose
+from bench.summary import build_summary, invalid_cells, render_markdown, write_json
 
-LOADTEST_DIR = Path(__file__).resolve().parent.parent
-PROJECT_DIR = LOADTEST_DIR.parent
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+LOCUSTFILE = PROJECT_DIR / "loadtest" / "locustfile.py"
 CELLS_DIR = "cells"
 # Container start, Locust start-up and report writing, measured per cell on a
 # 2-core host; used for the ETA and the plan only.
@@ -49,11 +49,13 @@ def _direct_host(text: str) -> tuple[str, str]:
     return backend, url
 
 
-def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="make bench BENCH_ARGS=...",
         description="Headless Locust benchmark of Gateway Lab: backend x workload, "
-        "through the edge and directly; writes reports/<timestamp>/.",
+        "through the edge and directly; writes reports/<timestamp>/. Exits 1 when a cell "
+        "is not valid (failed requests, no statistics, Locust out of CPU). "
+        "Other commands: measure, compare, keep, figures (python3 -m bench COMMAND --help).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     load = parser.add_argument_group("load (the same for every cell)")
@@ -91,22 +93,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _executor(options: argparse.Namespace) -> ComposeExecutor | LocalExecutor:
+def _executor(options: argparse.Namespace) -> Executor:
     if options.executor == "local":
-        return LocalExecutor(shlex.split(options.locust), LOADTEST_DIR / "locustfile.py")
-    return ComposeExecutor(shlex.split(options.compose), options.service, PROJECT_DIR)
-
-
-def _check_stack(executor: ComposeExecutor, cells_services: set[str]) -> str | None:
-    """A reason not to start, or None when the services to measure are running."""
-    if shutil.which(executor.compose[0]) is None:
-        return f"{executor.compose[0]} not found"
-    try:
-        running = set(executor.running_services().values())
-    except subprocess.CalledProcessError as error:
-        return f"docker compose ps failed: {error.stderr.strip()}"
-    missing = sorted(cells_services - running)
-    return f"not running: {', '.join(missing)} (start the stack with `make up`)" if missing else None
+        return LocalExecutor(shlex.split(options.locust), LOCUSTFILE)
+    return ComposeExecutor(Compose(shlex.split(options.compose), PROJECT_DIR), options.service)
 
 
 def _point_latest(reports_dir: Path, run_dir: Path) -> None:
@@ -131,7 +121,7 @@ def _result_line(outcome: CellOutcome) -> str:
     return text
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str]) -> int:
     options = parse_arguments(argv)
     direct_hosts = dict(options.direct_host or DEFAULT_DIRECT_HOSTS)
     cells, notes = build_matrix(options.backends, options.workloads, options.routes, options.edge_host, direct_hosts)
@@ -151,22 +141,19 @@ def main(argv: list[str] | None = None) -> int:
         print("bench: the filters leave no cell to run", file=sys.stderr)
         return 2
     executor = _executor(options)
-    if isinstance(executor, ComposeExecutor):
-        # The cells' own containers come from --service's config; what they
-        # measure must already run (`run --no-deps` starts nothing).
-        needed = {"nginx" if cell.route == "edge" else cell.backend for cell in cells}
-        needed |= {cell.backend for cell in cells if cell.workload != "static"}
-        problem = _check_stack(executor, needed)
-        if problem:
-            print(f"bench: {problem}", file=sys.stderr)
-            return 2
+    problem = executor.unavailable(cells)
+    if problem:
+        print(f"bench: {problem}", file=sys.stderr)
+        return 2
 
-    created = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    started = datetime.now(UTC)
+    created = started.strftime("%Y%m%dT%H%M%SZ")
     run_dir = options.reports_dir / created
     cells_dir = run_dir / CELLS_DIR
     cells_dir.mkdir(parents=True)
-    if isinstance(executor, ComposeExecutor):
-        executor.prepare_output(cells_dir)
+    executor.prepare(cells_dir)
+    # Read before the cells run: the settings the stack runs with while measured.
+    origin = provenance(PROJECT_DIR, started, executor.stack(), argv)
     progress = Progress(len(cells), seconds_per_cell)
     outcomes = []
     for done, cell in enumerate(cells):
@@ -181,12 +168,17 @@ def main(argv: list[str] | None = None) -> int:
         progress.finished(done, cell.slug, _result_line(outcome))
         outcomes.append(outcome)
 
-    summary = build_summary(outcomes, load, notes, created, CELLS_DIR)
+    summary = build_summary(outcomes, load, notes, created, CELLS_DIR, origin)
     write_json(summary, run_dir / "summary.json")
     (run_dir / "summary.md").write_text(render_markdown(summary))
     (run_dir / "report.html").write_text(render_html(summary))
     _point_latest(options.reports_dir, run_dir)
-    for warning in summary["warnings"]:
-        print(f"warning: {warning}", file=sys.stderr)
     print(f"report: {run_dir / 'report.html'}")
-    return 0 if all(outcome.stats for outcome in outcomes) else 1
+    invalid = invalid_cells(summary)
+    if invalid:
+        print(f"bench: {len(invalid)} of {len(cells)} cells are not valid:", file=sys.stderr)
+        for slug, problems in invalid.items():
+            for problem in problems:
+                print(f"  {slug}: {problem}", file=sys.stderr)
+        return 1
+    return 0

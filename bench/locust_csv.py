@@ -1,13 +1,23 @@
 """Read the numbers of one cell from Locust's --csv output and its log."""
 
 import csv
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 AGGREGATED = "Aggregated"
 # Locust's own saturation messages (locust/runners.py): while running, and
 # once more at the end of the test.
 CPU_WARNING_MARKERS = ("CPU usage above", "CPU usage was too high")
+# Locust's log lines (locust/main.py) around --run-time, e.g.
+# "[2026-11-26 06:32:10,657] host/INFO/locust.main: Run time limit set to 3 seconds".
+RUN_TIME_SET = "Run time limit set"
+RUN_TIME_REACHED = "--run-time limit reached"
+_RUN_TIME_LINE = re.compile(
+    rf"^\[(?P<at>[0-9-]+ [0-9:]+,[0-9]+)\] .*?: (?P<event>{RUN_TIME_SET}|{re.escape(RUN_TIME_REACHED)})", re.MULTILINE
+)
+LOG_TIME_FORMAT = "%Y-%m-%d %H:%M:%S,%f"
 
 
 @dataclass(frozen=True)
@@ -66,3 +76,16 @@ def read_failure_reasons(failures_csv: Path) -> list[str]:
 def saw_cpu_warning(log_text: str) -> bool:
     """True when Locust said its own CPU limited the test."""
     return any(marker in log_text for marker in CPU_WARNING_MARKERS)
+
+
+def run_seconds(log_text: str) -> float | None:
+    """Seconds from Locust setting its --run-time limit to reaching it (None if the log lacks either).
+
+    On a busy shared host the limit fired long before --run-time (a 3 s cell
+    stopped after 47 ms, with no request made) until loadtest/scenarios/run_time.py.
+    """
+    times = {match["event"]: match["at"] for match in _RUN_TIME_LINE.finditer(log_text)}
+    if RUN_TIME_SET not in times or RUN_TIME_REACHED not in times:
+        return None
+    start, end = (datetime.strptime(times[event], LOG_TIME_FORMAT) for event in (RUN_TIME_SET, RUN_TIME_REACHED))
+    return (end - start).total_seconds()

@@ -4,6 +4,7 @@ from html import escape
 from typing import Any
 
 from bench.charts import Series, bar_chart
+from bench.provenance import describe
 from bench.summary import TABLE_COLUMNS, Summary, table_rows
 
 STYLE = """
@@ -104,6 +105,7 @@ def render_html(summary: Summary) -> str:
             "Ratios compare requests per second; each cell name links to "
             'Locust\'s own report. Raw data: <a href="summary.json">summary.json</a>, '
             '<a href="summary.md">summary.md</a>.</p>',
+            f"<p>{escape(describe(summary['provenance']))}</p>",
             _list("Warnings", summary["warnings"], "warnings"),
             _table(summary),
             *charts(summary),

@@ -7,6 +7,7 @@ from typing import Any
 
 from bench.execution import CellOutcome, Load
 from bench.matrix import STATIC_WORKLOAD
+from bench.provenance import describe
 
 Summary = dict[str, Any]
 
@@ -30,6 +31,7 @@ def _cell_record(outcome: CellOutcome, directory: str) -> dict[str, Any]:
         "stats": None if stats is None else {**asdict(stats), "failure_ratio": stats.failure_ratio},
         "failure_reasons": outcome.failure_reasons,
         "locust_cpu_warning": outcome.locust_cpu_warning,
+        "run_seconds": outcome.run_seconds,
         "resources": {service: asdict(usage) for service, usage in outcome.usage.items()},
         "files": {
             "html": f"{directory}/{cell.slug}.html",
@@ -57,31 +59,65 @@ def _add_ratios(records: list[dict[str, Any]]) -> None:
         record["vs_static"] = None if record is static else _ratio(_throughput(record), ceiling)
 
 
-def _warnings(records: list[dict[str, Any]]) -> list[str]:
-    warnings = []
-    for record in records:
-        slug, stats = record["slug"], record["stats"]
-        if record["locust_cpu_warning"]:
-            warnings.append(
-                f"{slug}: Locust reported its own CPU above 90%: these numbers measure "
-                "the load generator, not the stack (fewer users, or more workers)"
-            )
-        if stats is None:
-            warnings.append(f"{slug}: no statistics (exit code {record['exit_code']}), see {record['files']['log']}")
-        elif stats["failures"]:
-            first = record["failure_reasons"][0] if record["failure_reasons"] else ""
-            warnings.append(f"{slug}: {stats['failures']} failed requests. {first}".strip())
-    return warnings
+# How much shorter than --run-time a cell may run. Before
+# loadtest/scenarios/run_time.py a loaded 2-core host cut 3 s cells to
+# 2.6-2.7 s routinely and to 47 ms at worst; now they run 3.00 s.
+EARLY_STOP_SECONDS = 1.0
+EARLY_STOP_SHARE = 0.1
 
 
-def build_summary(outcomes: list[CellOutcome], load: Load, notes: list[str], created: str, cells_dir: str) -> Summary:
+def _problems(record: dict[str, Any], load: Load) -> list[str]:
+    """Why a cell's numbers cannot be trusted; empty when they can."""
+    stats = record["stats"]
+    problems = []
+    ran = record["run_seconds"]
+    allowed = max(EARLY_STOP_SECONDS, EARLY_STOP_SHARE * load.duration_seconds)
+    if ran is not None and ran < load.duration_seconds - allowed:
+        problems.append(
+            f"Locust stopped after {ran:.1f} s of the {load.duration_seconds} s asked "
+            "(its --run-time timer fired early; rerun on a quieter host)"
+        )
+    if record["locust_cpu_warning"]:
+        problems.append(
+            "Locust reported its own CPU above 90%: these numbers measure "
+            "the load generator, not the stack (fewer users, or more workers)"
+        )
+    if stats is None:
+        problems.append(f"no statistics (exit code {record['exit_code']}), see {record['files']['log']}")
+    elif stats["failures"]:
+        first = record["failure_reasons"][0] if record["failure_reasons"] else ""
+        problems.append(f"{stats['failures']} failed requests. {first}".strip())
+    elif not stats["requests"]:
+        problems.append(f"no request completed, see {record['files']['log']}")
+    elif record["exit_code"]:
+        # Locust exits 1 on failed requests (handled above); anything else is an error.
+        problems.append(f"Locust exited with code {record['exit_code']}, see {record['files']['log']}")
+    return problems
+
+
+def invalid_cells(summary: Summary) -> dict[str, list[str]]:
+    """slug: problems, for every cell whose numbers cannot be trusted."""
+    return {record["slug"]: record["problems"] for record in summary["cells"] if record["problems"]}
+
+
+def build_summary(
+    outcomes: list[CellOutcome],
+    load: Load,
+    notes: list[str],
+    created: str,
+    cells_dir: str,
+    provenance: dict[str, Any],
+) -> Summary:
     records = [_cell_record(outcome, cells_dir) for outcome in outcomes]
     _add_ratios(records)
+    for record in records:
+        record["problems"] = _problems(record, load)
     return {
         "created": created,
+        "provenance": provenance,
         "load": asdict(load),
         "notes": notes,
-        "warnings": _warnings(records),
+        "warnings": [f"{record['slug']}: {problem}" for record in records for problem in record["problems"]],
         "cells": records,
     }
 
@@ -146,6 +182,8 @@ def render_markdown(summary: Summary) -> str:
         f"{load['users']} users, spawn rate {load['spawn_rate']:g}/s, "
         f"{load['duration_seconds']} s per cell; closed loop, no think time. "
         "Ratios compare requests per second.",
+        "",
+        describe(summary["provenance"]),
         "",
         "| " + " | ".join(TABLE_COLUMNS) + " |",
         "|" + "|".join("---" if i == 0 else "---:" for i in range(len(TABLE_COLUMNS))) + "|",

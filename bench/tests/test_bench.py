@@ -1,4 +1,4 @@
-"""The benchmark runner: matrix, parsing, summary and report, on real Locust output."""
+"""The benchmark runner: matrix, run loop, parsing, summary and report (Locust: the stand-in)."""
 
 import csv
 import io
@@ -7,13 +7,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from bench.cli import parse_arguments
+
 from bench.docker_stats import parse_size, parse_stats_line, summarize
 from bench.execution import ComposeExecutor, Load
-from bench.locust_csv import read_stats, saw_cpu_warning
+from bench.locust_csv import read_stats, run_seconds, saw_cpu_warning
 from bench.matrix import DEFAULT_DIRECT_HOSTS, build_matrix
 from bench.progress import Progress
 from bench.report_html import render_html
+from bench.run import parse_arguments
+from bench.stack import Compose
 from bench.summary import render_markdown
 
 CELLS = ["edge-nginx-static", "edge-django-hello", "direct-django-hello"]
@@ -49,7 +51,7 @@ def test_matrix_filters_are_validated() -> None:
 
 def test_compose_cell_runs_a_fresh_locust_container_writing_into_the_report(tmp_path: Path) -> None:
     cells, _ = build_matrix(["django"], ["db"], ["edge"], "https://nginx", {})
-    executor = ComposeExecutor(["docker", "compose"], "locust", tmp_path)
+    executor = ComposeExecutor(Compose(["docker", "compose"], tmp_path), "locust")
     command = executor.command(cells[0], Load(20, 20, 10), tmp_path, "RUN")
     assert command[:5] == ["docker", "compose", "run", "--rm", "--no-deps"]
     assert f"--volume={tmp_path}:/reports" in command
@@ -59,7 +61,8 @@ def test_compose_cell_runs_a_fresh_locust_container_writing_into_the_report(tmp_
 
 def test_bench_writes_every_report_file(bench_reports: Path) -> None:
     run_dir = _run_dir(bench_reports)
-    assert run_dir.is_symlink() and (bench_reports / json.loads((bench_reports / "latest.json").read_text())["path"])
+    latest = bench_reports / json.loads((bench_reports / "latest.json").read_text())["path"]
+    assert run_dir.is_symlink() and latest.is_dir() and latest.resolve() == run_dir.resolve()
     for name in ("summary.json", "summary.md", "report.html"):
         assert (run_dir / name).stat().st_size > 0
     for slug in CELLS:
@@ -139,6 +142,16 @@ def test_report_adds_cpu_and_memory_charts_when_containers_were_sampled(bench_re
     charts = [attrs["aria-label"] for tag, attrs in _parse(render_html(summary)).tags if tag == "svg"]
     assert charts == ["Throughput", "Latency", "Failures", "CPU", "Memory"]
     assert "nginx 32%/12 MiB" in render_markdown(summary)
+
+
+def test_run_seconds_come_from_locusts_own_log_lines() -> None:
+    log = (
+        "[2026-11-26 06:32:10,657] 2cd1e6f0e547/INFO/locust.main: Run time limit set to 3 seconds\n"
+        "[2026-11-26 06:32:10,660] 2cd1e6f0e547/INFO/locust.runners: Ramping to 2 users at a rate of 20.00 per second\n"
+        "[2026-11-26 06:32:10,704] 2cd1e6f0e547/INFO/locust.main: --run-time limit reached, shutting down\n"
+    )
+    assert run_seconds(log) == pytest.approx(0.047)
+    assert run_seconds(log.splitlines()[0]) is None
 
 
 def test_docker_sizes_and_cpu_warning() -> None:

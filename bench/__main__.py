@@ -1,0 +1,18 @@
+"""`python3 -m bench [COMMAND] ...`: the benchmark matrix by default, or one command."""
+
+import sys
+from collections.abc import Callable
+
+from bench import compare, figures, keep, measure, run
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "measure": measure.main,
+    "compare": compare.main,
+    "keep": keep.main,
+    "figures": figures.main,
+}
+
+arguments = sys.argv[1:]
+if arguments and arguments[0] in COMMANDS:
+    sys.exit(COMMANDS[arguments[0]](arguments[1:]))
+sys.exit(run.main(arguments))

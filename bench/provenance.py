@@ -1,0 +1,80 @@
+"""Where and from what a report came: commit, host, engine, stack settings, arguments."""
+
+import os
+import socket
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+
+def git_state(directory: Path) -> dict[str, Any]:
+    """The commit checked out and whether the work tree differs from it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True, check=True).stdout
+
+    try:
+        commit = git("rev-parse", "HEAD").strip()
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no").strip())
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit, "dirty": dirty}
+
+
+def host_facts() -> dict[str, Any]:
+    """The machine that ran Locust and (with compose) the stack."""
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        memory = None
+    return {"name": socket.gethostname(), "cpus": os.cpu_count(), "memory_bytes": memory}
+
+
+def provenance(project_dir: Path, started: datetime, stack: dict[str, Any], arguments: list[str]) -> dict[str, Any]:
+    return {
+        **git_state(project_dir),
+        "date": started.isoformat(timespec="seconds"),
+        "host": host_facts(),
+        **stack,
+        "arguments": arguments,
+    }
+
+
+def describe_host(record: dict[str, Any]) -> str:
+    """'host lab1 (2 cores, 3.8 GiB, Docker 28.1.1)'."""
+    host = record.get("host")
+    if not host:
+        return "host unknown"  # a report from before reports recorded it
+    facts = [f"{host['cpus']} cores"]
+    if host.get("memory_bytes"):
+        facts.append(f"{host['memory_bytes'] / 2**30:.1f} GiB")
+    if record.get("engine"):
+        facts.append(f"Docker {record['engine']}")
+    return f"host {host['name']} ({', '.join(facts)})"
+
+
+def describe_commit(record: dict[str, Any]) -> str:
+    """'commit 1a2b3c4' or 'commit 1a2b3c4 plus uncommitted changes'."""
+    commit = record.get("commit")
+    if not commit:
+        return "commit unknown"
+    return f"commit {commit[:7]}" + (" plus uncommitted changes" if record.get("dirty") else "")
+
+
+def describe_settings(record: dict[str, Any]) -> str:
+    """'cgi FCGI_CHILDREN=8; django GUNICORN_WORKERS=2 GUNICORN_THREADS=8'."""
+    settings = record.get("settings") or {}
+    if not settings:
+        return "stack settings not recorded"
+    return "; ".join(
+        f"{service} " + " ".join(f"{name}={value}" for name, value in values.items())
+        for service, values in settings.items()
+    )
+
+
+def describe(record: dict[str, Any]) -> str:
+    """One sentence for a report's header."""
+    return (
+        f"{describe_commit(record)}, {record.get('date', '?')}, {describe_host(record)}; {describe_settings(record)}."
+    )

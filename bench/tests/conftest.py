@@ -1,0 +1,47 @@
+"""Fixtures: real `bench` runs whose Locust is the stand-in bench/tests/fake_locust.py."""
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from bench.run import main as bench_main
+
+FAKE_LOCUST = f"{sys.executable} {Path(__file__).with_name('fake_locust.py')}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A private temporary directory: pytest's shared default keeps only the
+    three newest sessions, so a concurrent session on the host could remove
+    this one's reports mid-run."""
+    if config.option.basetemp is None:
+        config.option.basetemp = tempfile.mkdtemp(prefix="bench-tests-")
+        config.add_cleanup(lambda: shutil.rmtree(config.option.basetemp, ignore_errors=True))
+
+
+def run_bench(reports: Path, *arguments: str) -> int:
+    """`make bench` with the stand-in Locust: 2 users, 2 s per cell."""
+    return bench_main(
+        [
+            "--executor=local",
+            f"--locust={FAKE_LOCUST}",
+            "--users=2",
+            "--spawn-rate=2",
+            "--duration=2",
+            f"--reports-dir={reports}",
+            *arguments,
+        ]
+    )
+
+
+VALID_RUN = ("--edge-host=http://edge", "--direct-host=django=http://django", "--backends=django")
+
+
+@pytest.fixture(scope="session")
+def bench_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid run: the static file, Django's hello through the 'edge' and 'direct'."""
+    reports = tmp_path_factory.mktemp("reports")
+    assert run_bench(reports, *VALID_RUN, "--workloads=hello,static") == 0
+    return reports
