@@ -1,8 +1,8 @@
 """Where the scenarios point and how they trust the edge, from the environment.
 
-Every value has a default that matches the compose network, so the same
-locustfile runs unchanged in the master, in a worker and in a headless
-benchmark container.
+The site's name comes from .env through compose; every other value has a
+default that matches the compose network, so the same locustfile runs
+unchanged in the master, in a worker and in a headless benchmark container.
 """
 
 import os
@@ -13,10 +13,10 @@ DEFAULT_HOST = os.environ.get("GATEWAY_TARGET", "https://nginx")
 CA_FILE = os.environ.get("GATEWAY_CA_FILE", "/etc/gateway-tls/ca.crt")
 """The stack's own CA (volume `tls`); HTTPS is always verified against it."""
 
-HOST_HEADER = os.environ.get("GATEWAY_HOST_HEADER", "localhost")
-"""Host the edge and the apps accept: connecting to https://nginx must still
-ask for the `localhost` virtual host, and a direct hit on an app server sends
-the same Host the edge forwards, so both cells do identical work."""
+HOST_HEADER = os.environ["PUBLIC_HOST"]
+"""The site's name (.env's PUBLIC_HOST, passed by compose): connecting to
+https://nginx must still ask for that virtual host, and a direct hit on an app
+server sends the same Host the edge forwards, so both cells do identical work."""
 
 STATIC_PATH = os.environ.get("GATEWAY_STATIC_PATH", "/static/landing/style.css")
 """A file Nginx serves from disk: the ceiling no backend can beat."""
