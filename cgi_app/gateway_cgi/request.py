@@ -29,7 +29,7 @@ class Request(NamedTuple):
     content_type: str
     content_length: int
     stdin: BinaryIO
-    # As nginx passes them (nginx/locations/fastcgi-params.conf): the peer's
+    # As nginx passes them (nginx/snippets/fastcgi/params.conf): the peer's
     # address, HTTPS=on at the edge, and a Host header nginx wrote itself.
     client: str
     scheme: str

@@ -32,7 +32,7 @@ def request_meta_variables(
     content_type: str = "",
     script_name: str = "/cgi",
 ) -> dict[str, str]:
-    """The FastCGI parameters nginx sends for one request (nginx/locations/fastcgi-params.conf)."""
+    """The FastCGI parameters nginx sends for one request (nginx/snippets/fastcgi/params.conf)."""
     return {
         "GATEWAY_INTERFACE": "CGI/1.1",
         "SERVER_PROTOCOL": "HTTP/1.1",

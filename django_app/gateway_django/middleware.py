@@ -11,7 +11,7 @@ class EdgeClientAddressMiddleware:
 
     Gunicorn trusts the edge for the scheme (forwarded_allow_ips) but always
     reports the TCP peer as REMOTE_ADDR. nginx replaces any X-Forwarded-For a
-    client sent with the address it saw (nginx/locations/proxy-headers.conf),
+    client sent with the address it saw (nginx/snippets/proxy/headers.conf),
     so from EDGE_PROXY_IP the last entry is the client. From any other peer the
     header is ignored: anyone can write it. Django has no middleware for this
     on purpose, since whom to trust depends on the deployment.

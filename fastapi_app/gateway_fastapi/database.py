@@ -10,7 +10,7 @@ from psycopg_pool import AsyncConnectionPool
 from gateway_fastapi.settings import AppSettings
 
 # A starved pool answers 503 well before nginx's proxy_read_timeout (30 s,
-# nginx/conf/proxy-timeouts.conf) would turn the wait into a 504 at the edge.
+# nginx/snippets/proxy/timeouts.conf) would turn the wait into a 504 at the edge.
 POOL_CHECKOUT_TIMEOUT_S = 10.0
 
 

@@ -1,4 +1,4 @@
-"""Response checks for the endpoint contract (see ARCHITECTURE.md).
+"""Response checks for the endpoint contract (docs/contract.md).
 
 Each check takes a response and returns ``None`` when it honours the contract,
 or a short reason that Locust records as the failure. A wrong body counts as a
