@@ -197,7 +197,8 @@ def test_wrong_method_is_405_with_allow(client, backend, method, path, allow):
 def address_the_edge_sees() -> str:
     """This host's address on the route to nginx: the source of the connections Docker makes
     to nginx for the published port, so the client address nginx logs and forwards."""
-    (edge,) = inspect_container("nginx")["NetworkSettings"]["Networks"].values()
+    networks = inspect_container("nginx")["NetworkSettings"]["Networks"]
+    (edge,) = (settings for name, settings in networks.items() if name.endswith("_edge"))
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         probe.connect((edge["IPAddress"], 9))  # sends nothing: only picks the route
         return probe.getsockname()[0]
