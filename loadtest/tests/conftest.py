@@ -5,9 +5,7 @@ monkey-patches this interpreter with gevent).
 """
 
 import importlib.util
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,15 +17,6 @@ sys.path.insert(0, str(LOADTEST_DIR))  # `scenarios`, as the image's Locust sees
 from tests.contract_server import running_contract_server  # noqa: E402
 
 LOCUST = [sys.executable, "-m", "locust"]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """A private temporary directory: pytest's shared default keeps only the
-    three newest sessions, so a concurrent session on the host could remove
-    this one's files mid-run."""
-    if config.option.basetemp is None:
-        config.option.basetemp = tempfile.mkdtemp(prefix="loadtest-tests-")
-        config.add_cleanup(lambda: shutil.rmtree(config.option.basetemp, ignore_errors=True))
 
 
 @pytest.fixture(scope="session")
