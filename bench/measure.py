@@ -6,6 +6,7 @@ measurement, not a test: it never fails on a number.
 
 import argparse
 import shlex
+import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,9 +19,11 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def warm_start_seconds(compose: Compose) -> float:
-    compose("stop")
+    """`make up` as a user runs it after `make down`: containers gone, images
+    and volumes kept, so it includes the build-cache check and the CA copy."""
+    compose("down")
     started = time.monotonic()
-    compose("up", "-d", "--wait")
+    subprocess.run(["make", "--no-print-directory", "-s", "up"], cwd=PROJECT_DIR, check=True, stdout=subprocess.DEVNULL)
     return time.monotonic() - started
 
 
@@ -39,7 +42,7 @@ def render(seconds: float, memory: dict[str, int]) -> list[str]:
     lines = [
         "| measurement | value | target |",
         "|---|---|---|",
-        f"| warm `make up` (images built) to all services healthy | {seconds:.1f} s | < 20 s |",
+        f"| `make up` after `make down` (images built) to all services healthy | {seconds:.1f} s | < 20 s |",
         f"| whole stack idle memory (sum of `docker stats`) | {total / 2**20:.0f} MiB | < 600 MB |",
     ]
     lines += [
