@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Re-pin every requirements*.in into a hashed requirements*.txt: for the images'
-# Python (Debian trixie: 3.13), and for tests/ the host's Python (3.11 and up).
+# Python (Debian trixie: 3.13), and for tests/ and scripts/ the host's Python (3.11 and up).
 # Hashes cover every file of each pinned release, so pip installs only those.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,3 +17,4 @@ pin() { # DIR PYTHON_VERSION
 
 for dir in cgi_app django_app fastapi_app loadtest; do pin "$dir" 3.13; done
 pin tests 3.11
+pin scripts 3.11   # the host-side scanners (requirements-scanners.in)
