@@ -8,11 +8,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, Response
+from playwright.sync_api import Error as PlaywrightError
 
-from tests.conftest import BACKENDS, HTTPS_PORT, compose, read_secret
+from tests.conftest import BACKENDS, PUBLIC_ORIGIN, compose, read_secret
 
-ORIGIN = f"https://localhost:{HTTPS_PORT}"
+ORIGIN = PUBLIC_ORIGIN
 # The edge owns these (nginx/README.md, "Who sets which header").
 EDGE_HEADERS = {
     "strict-transport-security": "max-age=63072000",
@@ -89,10 +90,22 @@ class WatchedPage:
         self.console: list[str] = []
         self.page.on("console", lambda message: self.console.append(message.text))
 
+    def goto(self, url: str) -> Response | None:
+        """Navigate and wait until the page is idle. Chromium aborts a navigation with
+        ERR_NETWORK_CHANGED when the host's interfaces change (Docker adds one for every
+        container started on the host): such a navigation is tried again, twice at most."""
+        for attempt in range(3):
+            try:
+                return self.page.goto(url, wait_until="networkidle")
+            except PlaywrightError as error:
+                if "ERR_NETWORK_CHANGED" not in error.message or attempt == 2:
+                    raise
+        return None
+
     def violations(self, url: str, status: int = 200) -> list[str]:
-        """Load `url`, wait until it is idle, and return the violations it caused."""
+        """Load `url` and return the CSP violations it caused."""
         self.console.clear()
-        response = self.page.goto(url, wait_until="networkidle")
+        response = self.goto(url)
         assert response and response.status == status, f"{url}: {response and response.status}"
         logged = [line for line in self.console if "Content Security Policy" in line]
         return self.page.evaluate("window.__cspViolations") + logged
@@ -146,7 +159,7 @@ def test_page_loads_with_zero_csp_violations(context, path, status):
 def test_django_admin_pages_load_with_zero_csp_violations(context):
     watched = WatchedPage(context)
     page = watched.page
-    page.goto(f"{ORIGIN}/django/admin/login/")
+    watched.goto(f"{ORIGIN}/django/admin/login/")
     page.fill("input[name=username]", "admin")
     page.fill("input[name=password]", read_secret("/run/secrets/gateway/django_admin_password"))
     page.click("input[type=submit]")
