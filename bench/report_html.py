@@ -1,4 +1,5 @@
-"""report.html: the summary table and charts in one self-contained page."""
+"""report.html: the summary table and charts; its style sheet is report.css beside it
+(a file, not a <style> element: the edge's Content-Security-Policy allows no inline style)."""
 
 from html import escape
 from typing import Any
@@ -7,6 +8,7 @@ from bench.charts import Series, bar_chart
 from bench.provenance import describe
 from bench.summary import TABLE_COLUMNS, Summary, table_rows
 
+STYLESHEET = "report.css"
 STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 900px; color: #1f2933; }
 table { border-collapse: collapse; margin: 1rem 0; }
@@ -98,7 +100,7 @@ def render_html(summary: Summary) -> str:
             "<!doctype html>",
             '<html lang="en"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
+            f'<title>{escape(title)}</title><link rel="stylesheet" href="{STYLESHEET}"></head><body>',
             f"<h1>{escape(title)}</h1>",
             f"<p>{load['users']} users, spawn rate {load['spawn_rate']:g}/s, "
             f"{load['duration_seconds']} s per cell; closed loop, no think time. "

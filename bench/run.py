@@ -18,7 +18,7 @@ from bench.matrix import (
 )
 from bench.progress import Progress
 from bench.provenance import provenance
-from bench.report_html import render_html
+from bench.report_html import STYLE, STYLESHEET, render_html
 from bench.stack import Compose
 from bench.summary import build_summary, invalid_cells, render_markdown, write_json
 
@@ -172,6 +172,7 @@ def main(argv: list[str]) -> int:
     write_json(summary, run_dir / "summary.json")
     (run_dir / "summary.md").write_text(render_markdown(summary))
     (run_dir / "report.html").write_text(render_html(summary))
+    (run_dir / STYLESHEET).write_text(STYLE)
     _point_latest(options.reports_dir, run_dir)
     print(f"report: {run_dir / 'report.html'}")
     invalid = invalid_cells(summary)

@@ -45,6 +45,8 @@ lint() {
   phase "lint (ruff)"
   "$VENV/bin/ruff" check .
   "$VENV/bin/ruff" format --check .
+  phase "lint (hadolint)"
+  scripts/lint-dockerfiles.sh
 }
 
 teardown() {
@@ -106,6 +108,10 @@ run_suite tools "$VENV/bin/pytest" -q tests/tools --junitxml="$JUNIT_DIR/tools.x
 
 phase "end-to-end tests through the edge"
 run_suite e2e "$VENV/bin/pytest" -q tests/e2e --junitxml="$JUNIT_DIR/e2e.xml"
+
+phase "scanners: testssl.sh against the edge, gixy-ng on nginx -T"
+run_suite scan-tls scripts/scan-tls.sh
+run_suite scan-nginx scripts/scan-nginx.sh
 
 phase "make it yours: the edge under another host name, ports and certificate, set in a copy of .env"
 run_suite yours scripts/test-make-it-yours.sh "$VENV/bin/pytest" -q tests/e2e/test_edge.py --junitxml="$JUNIT_DIR/yours.xml"

@@ -81,8 +81,10 @@ SECURE_SSL_REDIRECT = False
 # Site-wide security headers have one owner, the edge (nginx/README.md): a
 # second copy from Django would send X-Content-Type-Options twice and two
 # different Referrer-Policy values. Hence no XFrameOptionsMiddleware either.
+# https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.security
 SECURE_CONTENT_TYPE_NOSNIFF = False
 SECURE_REFERRER_POLICY = None
+SECURE_CROSS_ORIGIN_OPENER_POLICY = None
 # W002 X-Frame-Options, W004 HSTS, W006 nosniff, W008 SSL redirect, W022
 # Referrer-Policy: each set once, at the edge, for every response of the site.
 SILENCED_SYSTEM_CHECKS = ["security.W002", "security.W004", "security.W006", "security.W008", "security.W022"]

@@ -141,15 +141,7 @@ def test_the_policy_is_enforced_and_a_violation_is_seen(context):
         ("/django/", 200),
         ("/fastapi/", 200),
         ("/django/admin/login/", 200),
-        pytest.param(
-            "/fastapi/docs",
-            200,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="Swagger UI's start-up script is inline (fastapi_app/gateway_fastapi/docs.py): "
-                "it must move to a file the app serves",
-            ),
-        ),
+        ("/fastapi/docs", 200),
     ],
 )
 def test_page_loads_with_zero_csp_violations(context, path, status):

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.conftest import PUBLIC_ORIGIN, compose, edge_client, read_secret
+from tests.e2e.test_hardening import WatchedPage
 
 USER_CLASSES = ("CgiUser", "DjangoUser", "FastapiUser", "StaticUser", "WebSocketUser")
 PREFIXES = {"CgiUser": "/cgi/", "DjangoUser": "/django/", "FastapiUser": "/fastapi/", "StaticUser": "/static/"}
@@ -128,6 +129,12 @@ def test_bench_writes_every_report_file_and_the_report_renders(browser: Browser)
     assert charts.count() >= 4
     box = charts.first.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 50
+    # The report and a cell's Locust report work under the edge's CSP.
+    context = browser.new_context()
+    watched = WatchedPage(context)
+    assert watched.violations(f"{PUBLIC_ORIGIN}/reports/latest/report.html") == []
+    assert watched.violations(f"{PUBLIC_ORIGIN}/reports/latest/{cells[0]['files']['html']}") == []
+    context.close()
     # The landing page shows the newest run.
     page.goto(f"{PUBLIC_ORIGIN}/")
     latest = page.locator("#latest-benchmark")
