@@ -10,7 +10,7 @@ from wsgiref.validate import validator
 
 import psycopg
 import pytest
-from gateway_wsgi import settings
+from gateway_wsgi import database, settings
 from gateway_wsgi.app import application
 
 # Every call goes through the validator: it fails the test on anything PEP 3333 forbids.
@@ -66,6 +66,13 @@ def call(
         chunks.close()
     status, response_headers = captured[0]
     return Result(int(status.split()[0]), dict(response_headers), payload)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pool_closed_at_the_end() -> Iterator[None]:
+    """The pool the first database request opened, closed as Gunicorn's worker_exit closes it."""
+    yield
+    database.close_pool()
 
 
 @pytest.fixture(scope="session")
