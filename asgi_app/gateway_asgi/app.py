@@ -8,6 +8,7 @@ Uvicorn's --root-path assumes a proxy that strips it, so the application
 strips ROOT_PATH itself; a path outside it is a 404.
 """
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -15,6 +16,7 @@ from http import HTTPStatus
 import psycopg
 
 from gateway_asgi import errors
+from gateway_asgi.broadcast import MessageFeed
 from gateway_asgi.database import create_pool
 from gateway_asgi.errors import HttpError, error_response
 from gateway_asgi.request import Request, Scope
@@ -42,7 +44,7 @@ ROUTES: dict[str, dict[str, Handler]] = {
     "/healthz": {"GET": health.healthz},
     "/events": {"GET": realtime.events},
 }
-WEBSOCKET_ROUTES: dict[str, WebSocketHandler] = {"/ws/echo": realtime.echo}
+WEBSOCKET_ROUTES: dict[str, WebSocketHandler] = {"/ws/echo": realtime.echo, "/ws/messages": realtime.message_feed}
 
 
 async def application(scope: Scope, receive: Receive, send: Send) -> None:
@@ -55,8 +57,9 @@ async def application(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
-    """Open this worker's pool at startup, close it (waiting for borrowed
-    connections) at shutdown; the server copies `state` into every request scope.
+    """Open this worker's pool and start its message feed's listener at startup;
+    stop both at shutdown (the pool waits for borrowed connections). The server
+    copies `state` into every request scope.
     https://asgi.readthedocs.io/en/latest/specs/lifespan.html"""
     await receive()  # lifespan.startup
     if "state" not in scope:
@@ -70,9 +73,12 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
     except Exception as error:
         await send({"type": "lifespan.startup.failed", "message": str(error)})
         return
-    scope["state"].update(pool=pool, settings=settings)
+    feed = MessageFeed(pool)
+    listening = asyncio.ensure_future(feed.listen(settings.conninfo()))
+    scope["state"].update(pool=pool, settings=settings, feed=feed)
     await send({"type": "lifespan.startup.complete"})
     await receive()  # lifespan.shutdown
+    listening.cancel()
     await pool.close()
     await send({"type": "lifespan.shutdown.complete"})
 

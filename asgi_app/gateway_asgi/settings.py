@@ -27,8 +27,8 @@ class Settings:
     postgres_db: str
     postgres_user: str
     postgres_password_file: Path
-    # Connections per Uvicorn worker; the service opens UVICORN_WORKERS x
-    # DB_POOL_MAX of them (docs/connection-budget.md).
+    # Pool connections per Uvicorn worker; with each worker's feed listener the
+    # service opens UVICORN_WORKERS x (DB_POOL_MAX + 1) (docs/connection-budget.md).
     db_pool_max: int
 
     @classmethod

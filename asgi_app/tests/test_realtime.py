@@ -1,12 +1,15 @@
 """The WebSocket echo on raw ASGI messages, and server-sent events, through a real Uvicorn."""
 
 import http.client
+import json
 import time
 
 import pytest
 from conftest import call
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
+
+JSON_TYPE = {"Content-Type": "application/json"}
 
 
 def test_echo_sends_text_and_bytes_back(port):
@@ -51,3 +54,19 @@ def test_events_reject_bad_parameters(port, query):
     result = call(port, "GET", f"/asgi/events?{query}")
     assert result.status == 400
     assert set(result.json()) == {"error"}
+
+
+def test_message_feed_pushes_each_stored_message(port, db):
+    with connect(f"ws://127.0.0.1:{port}/asgi/ws/messages", open_timeout=5) as ws:
+        time.sleep(0.2)  # subscribed before the first message is stored
+        posted = call(
+            port, "POST", "/asgi/messages", body=b'{"author": "feed", "text": "live"}', headers=JSON_TYPE
+        ).json()
+        assert json.loads(ws.recv(timeout=5)) == posted
+        # A row some other process stored and announced, as any worker or backend may.
+        (other_id,) = db.execute(
+            "INSERT INTO message (author, text, via) VALUES ('other', 'elsewhere', 'test') RETURNING id"
+        ).fetchone()
+        db.execute("SELECT pg_notify('message_created', %s)", (str(other_id),))
+        pushed = json.loads(ws.recv(timeout=5))
+        assert (pushed["id"], pushed["text"], pushed["via"]) == (other_id, "elsewhere", "test")

@@ -53,6 +53,24 @@ def test_websocket_echo_through_the_edge(ca_file, backend):
     assert ["ping" in replies[0], "héllo wörld" in replies[1]] == [True, True]
 
 
+def test_message_feed_pushes_a_message_posted_through_the_edge(ca_file, client):
+    ssl_context = ssl.create_default_context(cafile=str(ca_file))
+    text = f"live {time.monotonic()}"
+
+    async def exchange() -> tuple[dict, dict]:
+        async with websockets.connect(
+            f"wss://localhost:{HTTPS_PORT}/asgi/ws/messages", ssl=ssl_context, open_timeout=10
+        ) as ws:
+            await asyncio.sleep(0.3)  # subscribed before the message is stored
+            # Any Uvicorn worker may store it: the feed reaches the others through PostgreSQL.
+            created = await asyncio.to_thread(client.post, "/asgi/messages", json={"author": "feed", "text": text})
+            return created.json(), json.loads(await asyncio.wait_for(ws.recv(), 5))
+
+    posted, pushed = asyncio.run(exchange())
+    assert pushed == posted
+    assert pushed["text"] == text
+
+
 def test_websocket_is_refused_by_wsgi_with_a_json_reason(ca_file):
     ssl_context = ssl.create_default_context(cafile=str(ca_file))
 

@@ -59,7 +59,8 @@ async def index(request: Request) -> Response:
         "<title>Gateway Lab: raw ASGI</title></head><body>"
         f"<h1>Gateway Lab: raw ASGI backend</h1><table>{fact_rows}</table>"
         f"<h2>Endpoints</h2><ul>{link_items}</ul>"
-        f"<p>WebSocket echo: <code>{escape(prefix)}/ws/echo</code></p></body></html>"
+        f"<p>WebSockets: <code>{escape(prefix)}/ws/echo</code> (echo), <code>{escape(prefix)}/ws/messages</code>"
+        " (each stored message, live)</p></body></html>"
     )
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from http import HTTPStatus
 
-from gateway_asgi import validation
+from gateway_asgi import broadcast, validation
 from gateway_asgi.request import Request
 from gateway_asgi.responses import Response, json_response
 
@@ -11,10 +11,15 @@ VIA = "asgi"
 LATEST_COUNT = 50
 # Ids come from an identity column, so id order is insertion order.
 SELECT_LATEST = "SELECT id, author, text, via, created_at FROM message ORDER BY id DESC LIMIT %s"
-# created_at is the column's default, now(): the database stamps the row.
-INSERT_MESSAGE = (
-    "INSERT INTO message (author, text, via) VALUES (%s, %s, %s) RETURNING id, author, text, via, created_at"
+# created_at is the column's default, now(): the database stamps the row. The
+# same statement tells every worker's live feed (broadcast.py) the new id;
+# PostgreSQL delivers the notification when the row is committed.
+INSERT_MESSAGE = f"""
+WITH stored AS (
+  INSERT INTO message (author, text, via) VALUES (%s, %s, %s) RETURNING id, author, text, via, created_at
 )
+SELECT id, author, text, via, created_at FROM stored, pg_notify('{broadcast.CHANNEL}', stored.id::text)
+"""  # noqa: S608 - the channel is a constant of this module, not input
 
 MessageRow = tuple[int, str, str, str, datetime]
 
@@ -23,7 +28,7 @@ async def latest_messages(request: Request) -> Response:
     async with request.pool.connection() as connection:
         cursor = await connection.execute(SELECT_LATEST, (LATEST_COUNT,))
         rows = await cursor.fetchall()
-    return json_response([_message(row) for row in rows])
+    return json_response([as_json(row) for row in rows])
 
 
 async def create_message(request: Request) -> Response:
@@ -32,9 +37,10 @@ async def create_message(request: Request) -> Response:
     async with request.pool.connection() as connection:
         cursor = await connection.execute(INSERT_MESSAGE, (new.author, new.text, VIA))
         row = await cursor.fetchone()
-    return json_response(_message(row), HTTPStatus.CREATED)
+    return json_response(as_json(row), HTTPStatus.CREATED)
 
 
-def _message(row: MessageRow) -> dict[str, object]:
+def as_json(row: MessageRow) -> dict[str, object]:
+    """A row as GET/POST /messages and the /ws/messages feed show it."""
     message_id, author, text, via, created_at = row
     return {"id": message_id, "author": author, "text": text, "via": via, "created_at": created_at.isoformat()}

@@ -1,5 +1,5 @@
-"""Long-lived connections: a WebSocket echo on the raw ASGI websocket messages,
-and a server-sent-events stream.
+"""Long-lived connections on the raw ASGI websocket messages: an echo (/ws/echo)
+and the live message feed (/ws/messages); and a server-sent-events stream (/events).
 
 https://asgi.readthedocs.io/en/latest/specs/www.html#websocket
 """
@@ -11,8 +11,10 @@ from http import HTTPStatus
 from typing import Any
 
 from gateway_asgi import validation
+from gateway_asgi.broadcast import MessageFeed
 from gateway_asgi.request import Request
 from gateway_asgi.responses import Receive, Response, Send
+from gateway_asgi.routes.messages import as_json
 
 # Bounds keep one request's stream under 100 x 5 s; it is a demo, not a feed.
 MAX_TICKS = 100
@@ -32,6 +34,35 @@ async def echo(scope: dict[str, Any], receive: Receive, send: Send) -> None:
             await send({"type": "websocket.send", "text": message["text"]})
         else:
             await send({"type": "websocket.send", "bytes": message["bytes"]})
+
+
+async def message_feed(scope: dict[str, Any], receive: Receive, send: Send) -> None:
+    """Accept, then send each newly stored message (as POST /messages returned it,
+    on any backend that notifies) as one JSON text frame until the client leaves.
+    What the client sends is ignored."""
+    if (await receive())["type"] != "websocket.connect":
+        return
+    feed: MessageFeed = scope["state"]["feed"]
+    queue = feed.subscribe()
+    leaving = asyncio.ensure_future(_disconnected(receive))
+    try:
+        await send({"type": "websocket.accept"})
+        while True:
+            next_row = asyncio.ensure_future(queue.get())
+            await asyncio.wait({next_row, leaving}, return_when=asyncio.FIRST_COMPLETED)
+            if not next_row.done():  # the client left
+                next_row.cancel()
+                return
+            text = json.dumps(as_json(next_row.result()), ensure_ascii=False, separators=(",", ":"))
+            await send({"type": "websocket.send", "text": text})
+    finally:
+        leaving.cancel()
+        feed.unsubscribe(queue)
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "websocket.disconnect":
+        pass
 
 
 async def events(request: Request) -> Response:
