@@ -9,6 +9,7 @@ strips ROOT_PATH itself; a path outside it is a 404.
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -79,6 +80,8 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "lifespan.startup.complete"})
     await receive()  # lifespan.shutdown
     listening.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await listening  # its LISTEN connection closed before the loop ends
     await pool.close()
     await send({"type": "lifespan.shutdown.complete"})
 
