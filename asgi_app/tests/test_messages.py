@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from datetime import datetime
 
 import pytest
 from conftest import call, count_messages
@@ -23,7 +24,8 @@ def test_post_stores_the_row_the_database_returned(port, db):
     assert (row["author"], row["text"], row["via"]) == ("tester", text, "asgi")
     stored = db.execute("SELECT author, text, via, created_at FROM message WHERE id = %s", (row["id"],)).fetchone()
     assert stored[:3] == ("tester", text, "asgi")
-    assert stored[3].isoformat() == row["created_at"]
+    assert datetime.fromisoformat(row["created_at"]) == stored[3]  # the database's stamp
+    assert row["created_at"].endswith("+00:00")  # RFC 3339, in UTC
 
 
 def test_get_lists_the_latest_fifty_newest_first(port):

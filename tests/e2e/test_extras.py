@@ -59,7 +59,11 @@ def test_message_feed_pushes_a_message_posted_through_the_edge(ca_file, client):
 
     async def exchange() -> tuple[dict, dict]:
         async with websockets.connect(
-            f"wss://localhost:{HTTPS_PORT}/asgi/ws/messages", ssl=ssl_context, open_timeout=10
+            f"wss://{PUBLIC_AUTHORITY}/asgi/ws/messages",
+            ssl=ssl_context,
+            host=LOOPBACK,
+            port=HTTPS_PORT,
+            open_timeout=10,
         ) as ws:
             await asyncio.sleep(0.3)  # subscribed before the message is stored
             # Any Uvicorn worker may store it: the feed reaches the others through PostgreSQL.

@@ -1,6 +1,6 @@
 """GET/POST /messages: the guestbook, the one write in the contract."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from http import HTTPStatus
 
 from gateway_asgi import broadcast, validation
@@ -11,7 +11,7 @@ VIA = "asgi"
 LATEST_COUNT = 50
 # Ids come from an identity column, so id order is insertion order.
 SELECT_LATEST = "SELECT id, author, text, via, created_at FROM message ORDER BY id DESC LIMIT %s"
-# created_at is the column's default, now(): the database stamps the row. The
+# created_at is the column's default: the database stamps the row, never the backend. The
 # same statement tells every worker's live feed (broadcast.py) the new id;
 # PostgreSQL delivers the notification when the row is committed.
 INSERT_MESSAGE = f"""
@@ -19,7 +19,7 @@ WITH stored AS (
   INSERT INTO message (author, text, via) VALUES (%s, %s, %s) RETURNING id, author, text, via, created_at
 )
 SELECT id, author, text, via, created_at FROM stored, pg_notify('{broadcast.CHANNEL}', stored.id::text)
-"""  # noqa: S608 - the channel is a constant of this module, not input
+"""  # noqa: S608 - the channel is a constant (broadcast.CHANNEL), not input
 
 MessageRow = tuple[int, str, str, str, datetime]
 
@@ -43,4 +43,6 @@ async def create_message(request: Request) -> Response:
 def as_json(row: MessageRow) -> dict[str, object]:
     """A row as GET/POST /messages and the /ws/messages feed show it."""
     message_id, author, text, via, created_at = row
-    return {"id": message_id, "author": author, "text": text, "via": via, "created_at": created_at.isoformat()}
+    # RFC 3339 in UTC (docs/contract.md), whatever the session's TimeZone.
+    stamped = created_at.astimezone(UTC).isoformat()
+    return {"id": message_id, "author": author, "text": text, "via": via, "created_at": stamped}

@@ -1,6 +1,6 @@
 """GET/POST /messages: the guestbook, the one write in the contract."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from http import HTTPStatus
 
 from gateway_wsgi import database, validation
@@ -11,7 +11,7 @@ VIA = "wsgi"
 LATEST_COUNT = 50
 # Ids come from an identity column, so id order is insertion order.
 SELECT_LATEST = "SELECT id, author, text, via, created_at FROM message ORDER BY id DESC LIMIT %s"
-# created_at is the column's default, now(): the database stamps the row.
+# created_at is the column's default: the database stamps the row, never the backend.
 INSERT_MESSAGE = (
     "INSERT INTO message (author, text, via) VALUES (%s, %s, %s) RETURNING id, author, text, via, created_at"
 )
@@ -35,4 +35,6 @@ def create_message(request: Request) -> Response:
 
 def _message(row: MessageRow) -> dict[str, object]:
     message_id, author, text, via, created_at = row
-    return {"id": message_id, "author": author, "text": text, "via": via, "created_at": created_at.isoformat()}
+    # RFC 3339 in UTC (docs/contract.md), whatever the session's TimeZone.
+    stamped = created_at.astimezone(UTC).isoformat()
+    return {"id": message_id, "author": author, "text": text, "via": via, "created_at": stamped}
