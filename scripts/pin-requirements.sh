@@ -15,6 +15,6 @@ pin() { # DIR PYTHON_VERSION
   done
 }
 
-for dir in cgi_app django_app fastapi_app loadtest; do pin "$dir" 3.13; done
+for dir in cgi_app django_app fastapi_app wsgi_app asgi_app loadtest; do pin "$dir" 3.13; done
 pin tests 3.11
 pin scripts 3.11   # the host-side scanners (requirements-scanners.in)

@@ -25,7 +25,7 @@ export REPORTS_DIR="$PWD/.cache/test/reports"   # the tiny `make bench` of the t
 VENV="$PWD/.venv"
 # Every suite that must write $JUNIT_DIR/<suite>.xml: the closing total fails
 # when one is missing or ran zero tests, so a suite cannot drop out unseen.
-EXPECTED_SUITES=(cgi django fastapi loadtest bench tools e2e yours)
+EXPECTED_SUITES=(cgi django fastapi wsgi asgi loadtest bench tools e2e yours)
 
 phase() { printf '\n== %s\n' "$*"; }
 
@@ -98,7 +98,7 @@ run_suite() {   # run_suite NAME COMMAND...: runs it, remembers a non-zero exit
 }
 
 phase "unit tests: each app against the stack's PostgreSQL"
-for app in cgi django fastapi loadtest; do
+for app in cgi django fastapi wsgi asgi loadtest; do
   run_suite "$app" docker compose run --rm --no-deps -T "$app-tests"   # the stack is up: no dependency to start
 done
 run_suite bench "$VENV/bin/pytest" -q bench/tests --junitxml="$JUNIT_DIR/bench.xml"   # the benchmark tool, on the host

@@ -9,11 +9,23 @@ import pytest
 
 from tests.conftest import BACKENDS, compose, container_env
 
-GREETINGS = {"cgi": "Hello, CGI World", "django": "Hello, WSGI World", "fastapi": "Hello, ASGI World"}
-INTERFACES = {"cgi": "CGI", "django": "WSGI", "fastapi": "ASGI"}
-SERVERS = {"cgi": "fcgiwrap", "django": "gunicorn", "fastapi": "uvicorn"}
+GREETINGS = {
+    "cgi": "Hello, CGI World",
+    "django": "Hello, WSGI World",
+    "fastapi": "Hello, ASGI World",
+    "wsgi": "Hello, WSGI World",
+    "asgi": "Hello, ASGI World",
+}
+INTERFACES = {"cgi": "CGI", "django": "WSGI", "fastapi": "ASGI", "wsgi": "WSGI", "asgi": "ASGI"}
+SERVERS = {"cgi": "fcgiwrap", "django": "gunicorn", "fastapi": "uvicorn", "wsgi": "gunicorn", "asgi": "uvicorn"}
 # The setting that fixes each server's number of worker processes (.env, passed to the container).
-WORKER_SETTINGS = {"cgi": "FCGI_CHILDREN", "django": "GUNICORN_WORKERS", "fastapi": "UVICORN_WORKERS"}
+WORKER_SETTINGS = {
+    "cgi": "FCGI_CHILDREN",
+    "django": "GUNICORN_WORKERS",
+    "fastapi": "UVICORN_WORKERS",
+    "wsgi": "GUNICORN_WORKERS",
+    "asgi": "UVICORN_WORKERS",
+}
 # A child of the server that serves no request: the bookkeeping process of
 # multiprocessing's "spawn" start method, which Uvicorn uses for its workers.
 HELPER_PROCESSES = ("multiprocessing.resource_tracker",)
@@ -85,7 +97,7 @@ def pids(client, backend: str, count: int) -> list[int]:
     return [client.get(f"/{backend}/info").json()["pid"] for _ in range(count)]
 
 
-@pytest.mark.parametrize("backend", ["django", "fastapi"])
+@pytest.mark.parametrize("backend", ["django", "fastapi", "wsgi", "asgi"])
 def test_persistent_workers_serve_every_request(client, backend):
     _, workers = server_workers(backend)
     served = set(pids(client, backend, 40))
@@ -114,14 +126,16 @@ def concurrent_io(client, backend: str, count: int, seconds: float = IO_SECONDS)
     return elapsed
 
 
-def test_asgi_waits_without_holding_a_worker(client):
+@pytest.mark.parametrize("backend", ["fastapi", "asgi"])
+def test_asgi_waits_without_holding_a_worker(client, backend):
     # 40 waits of 0.5 s: 20 s one after another, 10 s on two blocked workers; the event loop overlaps them all.
-    assert concurrent_io(client, "fastapi", 40) < 3 * IO_SECONDS
+    assert concurrent_io(client, backend, 40) < 3 * IO_SECONDS
 
 
 # How many requests each server runs at once, from the settings in force (.env -> container environment).
 CAPACITY = {
     "django": lambda env: int(env["GUNICORN_WORKERS"]) * int(env["GUNICORN_THREADS"]),
+    "wsgi": lambda env: int(env["GUNICORN_WORKERS"]) * int(env["GUNICORN_THREADS"]),
     "cgi": lambda env: int(env["FCGI_CHILDREN"]),
 }
 

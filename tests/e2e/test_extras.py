@@ -1,6 +1,7 @@
 """What only one backend offers: FastAPI's docs, WebSocket and SSE; Django's admin."""
 
 import asyncio
+import json
 import re
 import ssl
 import time
@@ -28,14 +29,15 @@ def test_docs_page_and_all_its_assets_come_from_the_stack(client):
     assert "/fastapi/openapi.json" in page.text
 
 
-def test_websocket_echo_through_the_edge(ca_file):
+@pytest.mark.parametrize("backend", ["fastapi", "asgi"])
+def test_websocket_echo_through_the_edge(ca_file, backend):
     # A context of its own: httpx sets ALPN "h2" on the shared one, and a
     # WebSocket handshake is HTTP/1.1.
     ssl_context = ssl.create_default_context(cafile=str(ca_file))
 
     async def exchange() -> list[str]:
         async with websockets.connect(
-            f"wss://{PUBLIC_AUTHORITY}/fastapi/ws/echo",
+            f"wss://{PUBLIC_AUTHORITY}/{backend}/ws/echo",
             ssl=ssl_context,  # SNI and Host name PUBLIC_HOST; the socket goes to 127.0.0.1
             host=LOOPBACK,
             port=HTTPS_PORT,
@@ -51,9 +53,48 @@ def test_websocket_echo_through_the_edge(ca_file):
     assert ["ping" in replies[0], "héllo wörld" in replies[1]] == [True, True]
 
 
-def test_server_sent_events_arrive_one_by_one_through_the_edge(client):
+def test_message_feed_pushes_a_message_posted_through_the_edge(ca_file, client):
+    ssl_context = ssl.create_default_context(cafile=str(ca_file))
+    text = f"live {time.monotonic()}"
+
+    async def exchange() -> tuple[dict, dict]:
+        async with websockets.connect(
+            f"wss://{PUBLIC_AUTHORITY}/asgi/ws/messages",
+            ssl=ssl_context,
+            host=LOOPBACK,
+            port=HTTPS_PORT,
+            open_timeout=10,
+        ) as ws:
+            await asyncio.sleep(0.3)  # subscribed before the message is stored
+            # Any Uvicorn worker may store it: the feed reaches the others through PostgreSQL.
+            created = await asyncio.to_thread(client.post, "/asgi/messages", json={"author": "feed", "text": text})
+            return created.json(), json.loads(await asyncio.wait_for(ws.recv(), 5))
+
+    posted, pushed = asyncio.run(exchange())
+    assert pushed == posted
+    assert pushed["text"] == text
+
+
+def test_websocket_is_refused_by_wsgi_with_a_json_reason(ca_file):
+    ssl_context = ssl.create_default_context(cafile=str(ca_file))
+
+    async def handshake() -> None:
+        async with websockets.connect(
+            f"wss://{PUBLIC_AUTHORITY}/wsgi/hello", ssl=ssl_context, host=LOOPBACK, port=HTTPS_PORT, open_timeout=10
+        ):
+            pass
+
+    with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+        asyncio.run(handshake())
+    response = refused.value.response
+    assert response.status_code == 400
+    assert "WebSocket" in json.loads(response.body)["error"]
+
+
+@pytest.mark.parametrize("backend", ["fastapi", "asgi"])
+def test_server_sent_events_arrive_one_by_one_through_the_edge(client, backend):
     arrivals: list[float] = []
-    with client.stream("GET", "/fastapi/events?n=3&interval_ms=400") as response:
+    with client.stream("GET", f"/{backend}/events?n=3&interval_ms=400") as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         for line in response.iter_lines():

@@ -29,12 +29,10 @@ def budget(settings: dict[str, str]) -> int:
     def size(name: str) -> int:
         return int(settings[name])
 
-    return (
-        size("GUNICORN_WORKERS") * size("GUNICORN_THREADS")
-        + size("UVICORN_WORKERS") * size("DB_POOL_MAX")
-        + size("FCGI_CHILDREN")
-        + OTHER_CLIENTS
-    )
+    gunicorn_service = size("GUNICORN_WORKERS") * size("GUNICORN_THREADS")  # django, wsgi
+    uvicorn_service = size("UVICORN_WORKERS") * size("DB_POOL_MAX")  # fastapi, asgi
+    feed_listeners = size("UVICORN_WORKERS")  # asgi: one LISTEN connection per worker
+    return 2 * gunicorn_service + 2 * uvicorn_service + feed_listeners + size("FCGI_CHILDREN") + OTHER_CLIENTS
 
 
 def available() -> int:

@@ -1,0 +1,1 @@
+"""One module per contract row, the same module names on every backend (docs/contract.md)."""

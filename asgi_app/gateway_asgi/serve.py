@@ -1,0 +1,50 @@
+"""Container entry point: `python -m gateway_asgi.serve` runs Uvicorn.
+
+Every setting is here, one comment each, instead of a long command line.
+Uvicorn's settings: https://www.uvicorn.org/settings/
+"""
+
+import uvicorn
+
+from gateway_asgi.settings import ServerSettings
+
+
+def main() -> None:
+    settings = ServerSettings.from_env()
+    uvicorn.run(
+        "gateway_asgi.app:application",
+        # All interfaces of the container; only the compose networks reach it.
+        host="0.0.0.0",  # noqa: S104
+        port=8000,
+        # Persistent processes supervised by Uvicorn (restarted if one dies);
+        # UVICORN_WORKERS, one per core (settings.ServerSettings).
+        workers=settings.workers,
+        # The app opens its pool in the lifespan: a server that skipped it
+        # would serve requests without a database, so it is required.
+        lifespan="on",
+        # Name the fast implementations explicitly so a missing wheel fails at
+        # start instead of silently falling back to the pure-Python ones.
+        loop="uvloop",
+        http="httptools",
+        ws="websockets-sansio",
+        # An echo needs no big frames; bounds memory per WebSocket (default 16 MiB).
+        ws_max_size=64 * 1024,
+        # Longer than nginx's upstream keepalive_timeout (60 s), so nginx always
+        # closes an idle keep-alive connection first and never reuses a socket
+        # Uvicorn is closing.
+        timeout_keep_alive=75,
+        # Take client address and scheme from X-Forwarded-For/-Proto, and only
+        # when the peer is nginx (anyone else's headers are ignored).
+        proxy_headers=True,
+        forwarded_allow_ips=settings.edge_proxy_ip,
+        # nginx adds its own Server header at the edge.
+        server_header=False,
+        # On SIGTERM stop accepting, finish in-flight requests, then cut open
+        # WebSockets/SSE streams after 8 s: inside `docker stop`'s default 10 s
+        # (compose's stop_grace_period is longer still).
+        timeout_graceful_shutdown=8,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Environment -> typed settings. Every value comes from the container's
+environment (compose passes .env's names unchanged); none has a default here,
+so a missing one stops the process with a message naming it."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from psycopg.conninfo import make_conninfo
+
+
+def required(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"environment variable {name} must be set (see .env and docs/conventions.md)")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What the application needs: its URL prefix and its database."""
+
+    # The prefix nginx forwards unchanged (/asgi/hello): see app.py.
+    root_path: str
+    postgres_host: str
+    postgres_port: int
+    postgres_db: str
+    postgres_user: str
+    postgres_password_file: Path
+    # Pool connections per Uvicorn worker; with each worker's feed listener the
+    # service opens UVICORN_WORKERS x (DB_POOL_MAX + 1) (docs/connection-budget.md).
+    db_pool_max: int
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(
+            root_path=required("ROOT_PATH").rstrip("/"),
+            postgres_host=required("POSTGRES_HOST"),
+            postgres_port=int(required("POSTGRES_PORT")),
+            postgres_db=required("POSTGRES_DB"),
+            postgres_user=required("POSTGRES_USER"),
+            postgres_password_file=Path(required("POSTGRES_PASSWORD_FILE")),
+            db_pool_max=int(required("DB_POOL_MAX")),
+        )
+
+    def conninfo(self) -> str:
+        """libpq connection string; the password comes from its file, never from the environment."""
+        return make_conninfo(
+            host=self.postgres_host,
+            port=self.postgres_port,
+            dbname=self.postgres_db,
+            user=self.postgres_user,
+            # Trailing newlines stripped, as the postgres image's *_FILE reader does.
+            password=self.postgres_password_file.read_text().rstrip("\n"),
+            application_name="asgi",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """What Uvicorn needs: how many workers, and whose forwarding headers to trust."""
+
+    # Event-loop processes: one per core of the container's CPU limit; more
+    # only adds context switches (each is a single thread running Python).
+    workers: int
+    # nginx's fixed address on the edge network: the only peer whose
+    # X-Forwarded-For/-Proto Uvicorn applies (docs/conventions.md).
+    edge_proxy_ip: str
+
+    @classmethod
+    def from_env(cls) -> "ServerSettings":
+        return cls(workers=int(required("UVICORN_WORKERS")), edge_proxy_ip=required("EDGE_PROXY_IP"))

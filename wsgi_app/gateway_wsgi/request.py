@@ -1,0 +1,60 @@
+"""The request as PEP 3333 hands it over: CGI-style variables in `environ`, the body in wsgi.input."""
+
+from http import HTTPStatus
+from urllib.parse import parse_qs
+
+from gateway_wsgi.errors import HttpError
+from gateway_wsgi.validation import MAX_BODY_BYTES
+
+Environ = dict[str, object]
+
+
+class Request:
+    __slots__ = ("environ", "method", "path")
+
+    def __init__(self, environ: Environ) -> None:
+        self.environ = environ
+        self.method = str(environ["REQUEST_METHOD"]).upper()
+        # Gunicorn has already moved the /wsgi prefix into SCRIPT_NAME.
+        self.path = str(environ.get("PATH_INFO") or "/")
+
+    @property
+    def script_name(self) -> str:
+        return str(self.environ.get("SCRIPT_NAME", "")).rstrip("/")
+
+    def header(self, name: str) -> str:
+        """A request header by its HTTP name, e.g. "X-Forwarded-For" (PEP 3333's HTTP_* keys)."""
+        return str(self.environ.get("HTTP_" + name.upper().replace("-", "_"), ""))
+
+    def query(self, name: str) -> str | None:
+        values = parse_qs(str(self.environ.get("QUERY_STRING", "")), keep_blank_values=True).get(name)
+        return values[0] if values else None
+
+    def is_websocket_upgrade(self) -> bool:
+        return self.header("Upgrade").lower() == "websocket"
+
+    def body(self) -> bytes:
+        """The whole body, refused (413) above MAX_BODY_BYTES before it is read."""
+        stream = self.environ["wsgi.input"]
+        raw_length = str(self.environ.get("CONTENT_LENGTH") or "")
+        if raw_length:
+            if not raw_length.isdigit():
+                raise HttpError(HTTPStatus.BAD_REQUEST, "invalid Content-Length")
+            if int(raw_length) > MAX_BODY_BYTES:
+                raise HttpError(HTTPStatus.CONTENT_TOO_LARGE, f"request body larger than {MAX_BODY_BYTES} bytes")
+            return stream.read(int(raw_length))
+        # No Content-Length (chunked straight to Gunicorn): read one byte past the limit.
+        data = stream.read(MAX_BODY_BYTES + 1)
+        if len(data) > MAX_BODY_BYTES:
+            raise HttpError(HTTPStatus.CONTENT_TOO_LARGE, f"request body larger than {MAX_BODY_BYTES} bytes")
+        return data
+
+    def client(self, edge_proxy_ip: str) -> str:
+        """The client's address: X-Forwarded-For when the peer is the edge (which
+        replaces whatever a client sent), else the peer itself. Gunicorn applies
+        forwarded_allow_ips to the scheme only, so this is the application's job."""
+        peer = str(self.environ.get("REMOTE_ADDR", ""))
+        forwarded = self.header("X-Forwarded-For")
+        if peer == edge_proxy_ip and forwarded:
+            return forwarded.rsplit(",", 1)[-1].strip()
+        return peer

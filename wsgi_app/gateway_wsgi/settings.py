@@ -1,0 +1,60 @@
+"""Environment -> typed settings. Every value comes from the container's
+environment (compose passes .env's names unchanged); none has a default here,
+so a missing one stops the process with a message naming it."""
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from psycopg.conninfo import make_conninfo
+
+
+def required(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"environment variable {name} must be set (see .env and docs/conventions.md)")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    postgres_host: str
+    postgres_port: int
+    postgres_db: str
+    postgres_user: str
+    postgres_password_file: Path
+    # Connections per worker process: one per Gunicorn thread, never more.
+    pool_size: int
+    # nginx's fixed address: the only peer whose X-Forwarded-For is believed.
+    edge_proxy_ip: str
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(
+            postgres_host=required("POSTGRES_HOST"),
+            postgres_port=int(required("POSTGRES_PORT")),
+            postgres_db=required("POSTGRES_DB"),
+            postgres_user=required("POSTGRES_USER"),
+            postgres_password_file=Path(required("POSTGRES_PASSWORD_FILE")),
+            pool_size=int(required("GUNICORN_THREADS")),
+            edge_proxy_ip=required("EDGE_PROXY_IP"),
+        )
+
+    def conninfo(self) -> str:
+        """libpq connection string; the password comes from its file, never from the environment."""
+        return make_conninfo(
+            host=self.postgres_host,
+            port=self.postgres_port,
+            dbname=self.postgres_db,
+            user=self.postgres_user,
+            # Trailing newlines stripped, as the postgres image's *_FILE reader does.
+            password=self.postgres_password_file.read_text().rstrip("\n"),
+            application_name="wsgi",
+        )
+
+
+@functools.cache
+def current() -> Settings:
+    """This process's settings, read once (the environment does not change while it runs)."""
+    return Settings.from_env()

@@ -1,0 +1,69 @@
+"""Gunicorn settings for the raw WSGI backend: the same server and sizing as /django/,
+so the two differ by the framework alone.
+
+https://docs.gunicorn.org/en/stable/settings.html
+
+Sizes come from the environment (compose passes .env's names), with no
+default here; the totals live in docs/connection-budget.md:
+- workers = GUNICORN_WORKERS: one process per core of the container's CPU
+  limit; the GIL runs Python on one core per process at a time.
+- threads = GUNICORN_THREADS per worker (gthread): requests mostly wait on
+  PostgreSQL or on /io's sleep, and a waiting thread releases the GIL. Each
+  worker's pool has one connection per thread (gateway_wsgi/database.py), so
+  the service opens at most GUNICORN_WORKERS x GUNICORN_THREADS connections.
+- /io?ms=100 is bounded by GUNICORN_WORKERS x GUNICORN_THREADS / 0.1 s.
+"""
+
+import os
+
+
+def required(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"environment variable {name} must be set (see .env and docs/conventions.md)")
+    return value
+
+
+wsgi_app = "gateway_wsgi.app:application"
+
+bind = "0.0.0.0:8000"
+worker_class = "gthread"
+workers = int(required("GUNICORN_WORKERS"))
+threads = int(required("GUNICORN_THREADS"))
+
+# The /wsgi prefix: Gunicorn reads SCRIPT_NAME from its environment (the
+# image sets it), strips it from each request path and hands it to the app in
+# environ["SCRIPT_NAME"]; every generated link depends on it.
+required("SCRIPT_NAME")
+
+# Only the edge may set X-Forwarded-Proto (which makes wsgi.url_scheme "https");
+# from any other peer those headers are ignored.
+forwarded_allow_ips = required("EDGE_PROXY_IP")
+# The prefix comes from this container's environment alone; not even the edge
+# may override SCRIPT_NAME or PATH_INFO through headers (the default allows it).
+forwarder_headers = ""
+
+# Heartbeat files go to the tmpfs: the root filesystem is read-only.
+worker_tmp_dir = "/tmp"  # noqa: S108 - a private tmpfs, not a shared /tmp
+
+# nginx keeps idle upstream connections 60 s (keepalive_timeout in its upstream
+# block); the server keeps them longer, so nginx always closes an idle one
+# first and never sends a request on a socket Gunicorn is closing (a 502).
+keepalive = 75
+
+# The longest legitimate request is /io?ms=10000 (10 s); 30 s leaves room for
+# a slow database before a stuck worker is killed and replaced.
+timeout = 30
+# On SIGTERM finish in-flight requests (the longest, /io, takes 10 s) before
+# exiting; compose's stop_grace_period (25 s) lets this run before SIGKILL.
+graceful_timeout = 20
+
+accesslog = "-"
+errorlog = "-"
+
+
+def worker_exit(server: object, worker: object) -> None:
+    """Close this worker's pool: PostgreSQL sees clean disconnects, not dropped sockets."""
+    from gateway_wsgi import database
+
+    database.close_pool()

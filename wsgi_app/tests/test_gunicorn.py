@@ -1,0 +1,89 @@
+"""The real server: Gunicorn with gunicorn.conf.py, the image's SCRIPT_NAME=/wsgi, on a free port."""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+APP_DIR = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def gunicorn() -> Iterator[tuple[subprocess.Popen, int]]:
+    port = free_port()
+    env = {**os.environ, "SCRIPT_NAME": "/wsgi", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "2"}
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(command, cwd=APP_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("gunicorn did not start listening within 20 s")
+    yield process, port
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def get(port: int, path: str, method: str = "GET", headers: dict[str, str] | None = None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request(method, path, headers=headers or {})
+    response = connection.getresponse()
+    return response, response.read()
+
+
+def test_the_prefix_is_stripped_by_gunicorn(gunicorn):
+    _, port = gunicorn
+    response, body = get(port, "/wsgi/hello")
+    assert (response.status, body) == (200, b"Hello, WSGI World")
+
+
+def test_info_names_gunicorn_as_it_reports_itself(gunicorn):
+    process, port = gunicorn
+    _, body = get(port, "/wsgi/info", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+    info = json.loads(body)
+    assert info["server"].startswith("gunicorn/")
+    assert info["server"].endswith("(threads)")  # the gthread worker sets wsgi.multithread
+    assert info["pid"] != process.pid  # a worker answered, not the arbiter
+    # 127.0.0.1 is not the edge: its forwarding headers change nothing.
+    assert info["request"]["scheme"] == "http"
+    assert info["request"]["client"] == "127.0.0.1"
+
+
+def test_healthz_through_the_server(gunicorn):
+    _, port = gunicorn
+    response, body = get(port, "/wsgi/healthz")
+    assert (response.status, json.loads(body)) == (200, {"status": "ok", "database": "ok"})
+
+
+def test_head_through_the_server_sends_no_body(gunicorn):
+    _, port = gunicorn
+    response, body = get(port, "/wsgi/json", method="HEAD")
+    assert response.status == 200
+    assert int(response.headers["Content-Length"]) == len(b'{"message":"Hello, World!"}')
+    assert body == b""
+
+
+def test_sigterm_stops_gracefully(gunicorn):
+    process, _ = gunicorn
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=25) == 0
