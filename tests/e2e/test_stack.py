@@ -48,6 +48,24 @@ def test_database_is_unreachable_from_the_edge():
     assert "resolve" in result.stderr.lower()
 
 
+# Python's own socket module: the Locust and backend images have no curl.
+CONNECT = "import socket, sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3)"
+
+
+def reaches(service: str, host: str, port: int) -> bool:
+    """Whether `service`'s container can open a TCP connection to host:port."""
+    python = "python3" if service == "locust" else "python"
+    return compose("exec", "-T", service, python, "-c", CONNECT, host, str(port), check=False).returncode == 0
+
+
+def test_the_load_generator_cannot_reach_fastcgi():
+    """fcgiwrap runs whatever it is sent: of the edge network, only nginx shares its
+    network (every /cgi/ test goes through it). The backends still share the data
+    network with it, for PostgreSQL."""
+    assert not reaches("locust", "cgi", 9000)
+    assert reaches("locust", "django", 8000)  # the control: Locust does reach the app servers it benchmarks
+
+
 def test_no_secret_in_any_environment():
     for service in ("db", "django", "fastapi", "cgi", "wsgi", "asgi"):
         env = "\n".join(inspect_container(service)["Config"]["Env"])
