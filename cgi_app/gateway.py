@@ -16,8 +16,13 @@ Python compiles the __main__ script on every run (it is never cached as .pyc),
 so this file stays tiny and everything else lives in the precompiled package.
 """
 
+import gc
 import os
 import sys
+
+# One request per process: nothing lives long enough to need the cycle
+# collector, and its passes during psycopg's imports cost a few ms.
+gc.disable()
 
 venv = os.path.dirname(os.path.dirname(sys.executable))  # /opt/venv/bin/python -> /opt/venv
 python = f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -27,3 +32,8 @@ from gateway_cgi.dispatch import serve  # noqa: E402 - needs the sys.path above
 
 if __name__ == "__main__":
     serve()
+    # The response is written and flushed. At exit Python still runs one full
+    # collection over every object left, about 25 ms after `import psycopg`;
+    # frozen objects are skipped, so the exit is only the usual teardown.
+    # https://docs.python.org/3/library/gc.html#gc.freeze
+    gc.freeze()

@@ -31,20 +31,19 @@ APP = Path(__file__).resolve().parent.parent  # /srv/cgi_app
 GATEWAY = APP / "gateway.py"
 FLOOR = APP / "floor.py"
 
-# What gateway.py does before its first import of gateway_cgi: the same sys.path.
-PATH_SETUP = f"""
-import os, sys
-venv = os.path.dirname(os.path.dirname(sys.executable))
-python = f"python{{sys.version_info.major}}.{{sys.version_info.minor}}"
-sys.path[:0] = [{str(APP)!r}, f"{{venv}}/lib/{{python}}/site-packages"]
+# gateway.py run as a module, not as __main__: its sys.path, its gc setting
+# and its imports, without serving a request.
+GATEWAY_SETUP = f"""
+exec(compile(open({str(GATEWAY)!r}).read(), {str(GATEWAY)!r}, "exec"), {{"__file__": {str(GATEWAY)!r}}})
+import gc, sys  # loaded by then: names only
 """
 
-# The child's half of the /db phases: gateway.py's start-up, then
+# The child's half of the /db phases: gateway.py's start-up and imports, then
 # single_query's steps, each followed by a timestamp on stderr.
 DB_PHASES_PROBE = f"""
 import time
 stamps = [time.monotonic_ns()]
-{PATH_SETUP}
+{GATEWAY_SETUP}
 from gateway_cgi.response import json_response
 from gateway_cgi.routes import world
 stamps.append(time.monotonic_ns())
@@ -56,12 +55,13 @@ stamps.append(time.monotonic_ns())
 json_response(world._world(row)).write(sys.stdout.buffer)
 stamps.append(time.monotonic_ns())
 sys.stderr.write(" ".join(map(str, stamps)))
+gc.freeze()  # as gateway.py does after serve()
 """
 DB_PHASES = ("interpreter start", "imports", "connect + auth", "query + close", "response")
 
 IMPORT_PSYCOPG_PROBE = f"""
 import time
-{PATH_SETUP}
+{GATEWAY_SETUP}
 start = time.monotonic_ns()
 import psycopg
 sys.stderr.write(str(time.monotonic_ns() - start))
