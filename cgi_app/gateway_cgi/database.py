@@ -1,7 +1,6 @@
 """One short-lived PostgreSQL connection per request: opening it is part of what CGI costs."""
 
 import sys
-from http import HTTPStatus
 
 import psycopg
 
@@ -14,7 +13,7 @@ CONNECT_TIMEOUT_SECONDS = 3
 
 class DatabaseUnavailable(HttpError):
     def __init__(self) -> None:
-        super().__init__(HTTPStatus.SERVICE_UNAVAILABLE, "database unavailable")
+        super().__init__(503, "database unavailable")
 
 
 def connect() -> psycopg.Connection:

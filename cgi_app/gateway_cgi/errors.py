@@ -1,14 +1,12 @@
 """The JSON error bodies of docs/contract.md: {"error": "<one sentence>"} and a 4xx/5xx status."""
 
-from http import HTTPStatus
-
 from gateway_cgi.response import Response, json_response
 
 
 class HttpError(Exception):
     """A client-visible failure, answered as {"error": message} with this status."""
 
-    def __init__(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
@@ -19,16 +17,16 @@ class HttpError(Exception):
 
 
 def not_found() -> HttpError:
-    return HttpError(HTTPStatus.NOT_FOUND, "not found")
+    return HttpError(404, "not found")
 
 
 def method_not_allowed(allowed: list[str]) -> HttpError:
-    return HttpError(HTTPStatus.METHOD_NOT_ALLOWED, "method not allowed", {"Allow": ", ".join(allowed)})
+    return HttpError(405, "method not allowed", {"Allow": ", ".join(allowed)})
 
 
 def bad_request(message: str) -> HttpError:
-    return HttpError(HTTPStatus.BAD_REQUEST, message)
+    return HttpError(400, message)
 
 
 def internal_error() -> Response:
-    return json_response({"error": "internal server error"}, HTTPStatus.INTERNAL_SERVER_ERROR)
+    return json_response({"error": "internal server error"}, 500)

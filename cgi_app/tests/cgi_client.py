@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GATEWAY = Path(os.environ.get("CGI_GATEWAY", "/srv/cgi_app/gateway.py"))
+FLOOR = GATEWAY.with_name("floor.py")
 CGI_FCGI = shutil.which("cgi-fcgi") or "cgi-fcgi"
 
 
@@ -31,6 +32,7 @@ def request_meta_variables(
     body: bytes = b"",
     content_type: str = "",
     script_name: str = "/cgi",
+    script: Path = GATEWAY,
 ) -> dict[str, str]:
     """The FastCGI parameters nginx sends for one request (nginx/snippets/fastcgi/params.conf)."""
     return {
@@ -41,7 +43,7 @@ def request_meta_variables(
         "HTTPS": "on",
         "REMOTE_ADDR": "172.30.80.10",
         "REQUEST_METHOD": method,
-        "SCRIPT_FILENAME": str(GATEWAY),
+        "SCRIPT_FILENAME": str(script),
         "SCRIPT_NAME": script_name,
         "PATH_INFO": path,
         "QUERY_STRING": query,
@@ -51,18 +53,31 @@ def request_meta_variables(
     }
 
 
-def run_cgi(path: str, *, env_overrides: dict[str, str] | None = None, body: bytes = b"", **meta: str) -> CgiResponse:
-    """Execute gateway.py as fcgiwrap does: the container environment plus the request's variables."""
-    env = {**os.environ, **request_meta_variables(path, body=body, **meta), **(env_overrides or {})}
-    completed = subprocess.run([GATEWAY], input=body, env=env, capture_output=True, timeout=30, check=True)
+def run_cgi(
+    path: str,
+    *,
+    env_overrides: dict[str, str] | None = None,
+    body: bytes = b"",
+    script: Path = GATEWAY,
+    **meta: str,
+) -> CgiResponse:
+    """Execute the script (gateway.py) as fcgiwrap does: the container environment plus the request's variables."""
+    env = {**os.environ, **request_meta_variables(path, body=body, script=script, **meta), **(env_overrides or {})}
+    completed = subprocess.run([script], input=body, env=env, capture_output=True, timeout=30, check=True)
     return parse_cgi_output(completed.stdout, completed.stderr.decode())
 
 
 def run_fastcgi(
-    address: str, path: str, *, body: bytes = b"", param_overrides: dict[str, str] | None = None, **meta: str
+    address: str,
+    path: str,
+    *,
+    body: bytes = b"",
+    param_overrides: dict[str, str] | None = None,
+    script: Path = GATEWAY,
+    **meta: str,
 ) -> CgiResponse:
     """One FastCGI request to a running fcgiwrap through cgi-fcgi, with nginx's parameters only."""
-    env = {**request_meta_variables(path, body=body, **meta), **(param_overrides or {})}
+    env = {**request_meta_variables(path, body=body, script=script, **meta), **(param_overrides or {})}
     completed = subprocess.run(
         [CGI_FCGI, "-bind", "-connect", address], input=body, env=env, capture_output=True, timeout=30, check=True
     )

@@ -1,4 +1,4 @@
-"""Fixtures: the real PostgreSQL named by POSTGRES_*, and a real fcgiwrap serving gateway.py."""
+"""Fixtures: the real PostgreSQL named by POSTGRES_*, and a real fcgiwrap serving gateway.py and floor.py."""
 
 import os
 import signal
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from cgi_client import GATEWAY
+from cgi_client import FLOOR, GATEWAY
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def start_fcgiwrap(children: int = 2) -> tuple[subprocess.Popen, str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        ["fcgiwrap", "-c", str(children), "-s", f"tcp:127.0.0.1:{port}", "-p", str(GATEWAY)],
+        ["fcgiwrap", "-c", str(children), "-s", f"tcp:127.0.0.1:{port}", "-p", str(GATEWAY), "-p", str(FLOOR)],
         start_new_session=True,
     )
     deadline = time.monotonic() + 10

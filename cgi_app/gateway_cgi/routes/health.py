@@ -1,7 +1,5 @@
 """GET /healthz: healthy means this script runs and PostgreSQL answers a query."""
 
-from http import HTTPStatus
-
 import psycopg
 
 from gateway_cgi.database import DatabaseUnavailable, connect
@@ -16,6 +14,6 @@ def healthz(request: Request) -> Response:
     except (DatabaseUnavailable, psycopg.Error):
         return json_response(
             {"status": "unavailable", "database": "unreachable"},
-            HTTPStatus.SERVICE_UNAVAILABLE,
+            503,
         )
     return json_response({"status": "ok", "database": "ok"})

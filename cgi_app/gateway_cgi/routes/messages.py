@@ -1,7 +1,5 @@
 """GET and POST /messages: the guestbook shared by all backends, validated before anything is written."""
 
-from http import HTTPStatus
-
 from gateway_cgi.database import connect
 from gateway_cgi.request import Request
 from gateway_cgi.response import Response, json_response
@@ -27,7 +25,7 @@ def create_message(request: Request) -> Response:
     fields = message_fields(request.json_body())
     with connect() as connection:
         row = connection.execute(INSERT_MESSAGE, (fields["author"], fields["text"], VIA)).fetchone()
-    return json_response(_message(row), HTTPStatus.CREATED)
+    return json_response(_message(row), 201)
 
 
 def _message(row: tuple) -> dict[str, object]:
