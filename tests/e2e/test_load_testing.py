@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import PUBLIC_ORIGIN, compose, edge_client, read_secret
 from tests.e2e.test_hardening import WatchedPage
@@ -69,11 +70,25 @@ def test_landing_page_renders_in_a_browser(browser: Browser, tmp_path):
     page.screenshot(path=tmp_path / "landing.png")
 
 
+def open_the_start_form(page: Page) -> None:
+    """Load the UI until its start form shows, loading it twice at most: Chromium aborts
+    requests in flight when the host's network interfaces change (Docker adds one for
+    every container started on the host), and the UI then never renders its form."""
+    for attempt in range(2):
+        page.goto(f"{PUBLIC_ORIGIN}{UI}")
+        try:
+            page.locator("input[name=userCount]").wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt:
+                raise
+
+
 def test_ui_starts_a_swarm_fills_statistics_and_stops(browser: Browser, ssl_context, locust_auth):
     context = browser.new_context(http_credentials={"username": locust_auth[0], "password": locust_auth[1]})
     page = context.new_page()
     try:
-        page.goto(f"{PUBLIC_ORIGIN}{UI}")
+        open_the_start_form(page)
         page.locator("input[name=userCount]").fill("3")
         page.locator("input[name=spawnRate]").fill("3")
         page.get_by_role("button", name="Start").click()
