@@ -17,3 +17,4 @@ pin() { # DIR PYTHON_VERSION
 
 for dir in cgi_app django_app fastapi_app loadtest; do pin "$dir" 3.13; done
 pin tests 3.11
+pin deploy/k8s 3.11   # scripts/test-k8s.sh: the host's Python
