@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 . scripts/settings.sh && load_settings
 export SWARM_STACK="${SWARM_STACK:-gateway-lab-swarm-test}"
 export HTTP_PORT="${TEST_HTTP_PORT:-$HTTP_PORT}" HTTPS_PORT="${TEST_HTTPS_PORT:-$HTTPS_PORT}"
-LOAD_REQUESTS="${LOAD_REQUESTS:-3000}"   # at most, per client (2 clients), while the update runs
+LOAD_REQUESTS="${LOAD_REQUESTS:-15000}"   # at most, per client (2 clients): about the 300 s update deadline at 50 req/s
 CA="$PWD/.cache/swarm/$SWARM_STACK/secrets/ca.crt"
 BASE="https://${PUBLIC_HOST}:${HTTPS_PORT}"
 passed=0 failed=0
