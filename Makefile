@@ -5,7 +5,7 @@ COMPOSE := docker compose
 export COMPOSE_PROJECT_NAME ?= gateway-lab
 export DOCKER_BUILDKIT := 1
 
-.PHONY: help bootstrap build up down clean logs ps test lint bench bench-compare bench-keep bench-figures measure ca-cert tls-install admin-password locust-password requirements
+.PHONY: help bootstrap build up down clean logs ps test lint bench bench-compare bench-keep bench-figures measure ca-cert tls-install admin-password locust-password requirements k8s-validate swarm-up swarm-down test-swarm
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -72,3 +72,15 @@ measure: bootstrap ## time a warm start and sum idle memory (the README's number
 
 requirements: ## re-pin every requirements.txt with hashes from its requirements.in
 	@scripts/pin-requirements.sh
+
+k8s-validate: ## render deploy/k8s and validate it offline against the pinned Kubernetes schemas
+	@scripts/test-k8s.sh
+
+swarm-up: ## the stack on Docker Swarm (single node unless joined): deploy/swarm/stack.yml
+	@scripts/swarm.sh up
+
+swarm-down: ## remove the Swarm stack (SWARM_LEAVE=1: this node also leaves the swarm)
+	@scripts/swarm.sh down
+
+test-swarm: ## the Swarm stack end to end on a single-node swarm: deploy, scale, rolling update, rollback, clean up
+	@scripts/test-swarm.sh

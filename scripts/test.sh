@@ -25,7 +25,7 @@ export REPORTS_DIR="$PWD/.cache/test/reports"   # the tiny `make bench` of the t
 VENV="$PWD/.venv"
 # Every suite that must write $JUNIT_DIR/<suite>.xml: the closing total fails
 # when one is missing or ran zero tests, so a suite cannot drop out unseen.
-EXPECTED_SUITES=(cgi django fastapi wsgi asgi loadtest bench tools e2e yours)
+EXPECTED_SUITES=(cgi django fastapi wsgi asgi loadtest bench tools k8s e2e yours)
 
 phase() { printf '\n== %s\n' "$*"; }
 
@@ -105,6 +105,7 @@ run_suite bench "$VENV/bin/pytest" -q bench/tests --junitxml="$JUNIT_DIR/bench.x
 
 phase "host tools: the closing summary, the connection budget"
 run_suite tools "$VENV/bin/pytest" -q tests/tools --junitxml="$JUNIT_DIR/tools.xml"
+run_suite k8s scripts/test-k8s.sh --junitxml="$JUNIT_DIR/k8s.xml"   # deploy/k8s, offline
 
 phase "end-to-end tests through the edge"
 run_suite e2e "$VENV/bin/pytest" -q tests/e2e --junitxml="$JUNIT_DIR/e2e.xml"

@@ -1,0 +1,179 @@
+"""The Kubernetes manifests (deploy/k8s) render and match the schemas of a pinned release.
+
+No cluster runs here: `kubectl kustomize` (from the pinned kubectl wheel) renders
+the base and the local overlay, and `kubernetes-validate` checks every resource
+against the JSON schemas of KUBERNETES_VERSION, strictly (an unknown field
+fails). The rest asserts what the schemas cannot: the hardening of every
+container, probes, budgets and autoscalers, and the PostgreSQL connection budget
+at the autoscalers' largest replica counts. Run by scripts/test-k8s.sh.
+"""
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from tests.tools.test_connection_budget import OTHER_CLIENTS, available
+
+ROOT = Path(__file__).resolve().parents[2]
+# The release the manifests target (deploy/README.md says the same).
+KUBERNETES_VERSION = "1.35.0"
+KUBECTL = Path(sys.executable).parent / "kubectl"
+SECRET_FILES = {
+    "db_password",
+    "django_secret_key",
+    "django_admin_password",
+    "ca.crt",
+    "server.crt",
+    "server.key",
+    "locust.htpasswd",
+}
+WORKLOADS = {"Deployment", "StatefulSet", "Job"}
+HTTP_BACKENDS = {"cgi", "django", "fastapi"}
+
+Resource = dict[str, Any]
+
+
+def render(kustomization: Path) -> list[Resource]:
+    """`kubectl kustomize` with files outside the folder allowed (the nginx ConfigMaps)."""
+    result = subprocess.run(
+        [str(KUBECTL), "kustomize", "--load-restrictor=LoadRestrictionsNone", str(kustomization)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+
+
+@pytest.fixture(scope="module")
+def base() -> list[Resource]:
+    return render(ROOT / "deploy" / "k8s" / "base")
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory: pytest.TempPathFactory) -> list[Resource]:
+    """The local overlay in a copy of the tree, with stand-in secret files (never committed)."""
+    tree = tmp_path_factory.mktemp("tree")
+    shutil.copytree(ROOT / "deploy" / "k8s", tree / "deploy" / "k8s")
+    shutil.copytree(ROOT / "nginx", tree / "nginx")
+    secrets = tree / "deploy" / "k8s" / "overlays" / "local" / "secrets"
+    secrets.mkdir()
+    for name in SECRET_FILES:
+        (secrets / name).write_text(f"stand-in {name}\n")
+    return render(tree / "deploy" / "k8s" / "overlays" / "local")
+
+
+def by_kind(resources: list[Resource], kind: str) -> dict[str, Resource]:
+    return {r["metadata"]["name"]: r for r in resources if r["kind"] == kind}
+
+
+def containers(workload: Resource) -> Iterator[Resource]:
+    spec = workload["spec"]["template"]["spec"]
+    yield from spec.get("initContainers", [])
+    yield from spec["containers"]
+
+
+def name_of(resource: Resource) -> str:
+    return f"{resource['kind']}/{resource['metadata']['name']}"
+
+
+@pytest.mark.parametrize("overlay", ["base", "local"])
+def test_every_resource_matches_the_pinned_schemas(overlay: str, request: pytest.FixtureRequest) -> None:
+    resources: list[Resource] = request.getfixturevalue(overlay)
+    assert resources, "the kustomization rendered nothing"
+    for resource in resources:
+        kubernetes_validate.validate(resource, KUBERNETES_VERSION, strict=True)
+
+
+def test_the_validator_rejects_an_unknown_field(base: list[Resource]) -> None:
+    deployment = dict(by_kind(base, "Deployment")["django"])
+    deployment["spec"] = deployment["spec"] | {"replica": 3}  # a typo for replicas
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(deployment, KUBERNETES_VERSION, strict=True)
+
+
+def test_every_container_is_hardened(local: list[Resource]) -> None:
+    workloads = [r for r in local if r["kind"] in WORKLOADS]
+    assert {r["metadata"]["name"] for r in workloads} == {"db", "migrate", "nginx", *HTTP_BACKENDS}
+    for workload in workloads:
+        pod = workload["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True, name_of(workload)
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, name_of(workload)
+        assert pod["automountServiceAccountToken"] is False, name_of(workload)
+        for container in containers(workload):
+            where = f"{name_of(workload)} {container['name']}"
+            context = container["securityContext"]
+            assert context["allowPrivilegeEscalation"] is False, where
+            assert context["readOnlyRootFilesystem"] is True, where
+            assert context["capabilities"] == {"drop": ["ALL"]}, where
+            assert {"cpu", "memory"} <= set(container["resources"]["requests"]), where
+            assert "memory" in container["resources"]["limits"], where
+
+
+def test_the_app_users_match_the_images(local: list[Resource]) -> None:
+    for workload in (r for r in local if r["kind"] in WORKLOADS):
+        expected = 999 if workload["metadata"]["name"] == "db" else 10001  # the Dockerfiles' USER
+        assert workload["spec"]["template"]["spec"]["securityContext"]["runAsUser"] == expected, name_of(workload)
+
+
+def test_long_running_containers_have_the_images_health_checks(local: list[Resource]) -> None:
+    for workload in (r for r in local if r["kind"] in {"Deployment", "StatefulSet"}):
+        for container in workload["spec"]["template"]["spec"]["containers"]:
+            for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+                assert "exec" in container[probe], f"{name_of(workload)} {probe}"
+
+
+def test_http_backends_have_a_disruption_budget_and_an_autoscaler(local: list[Resource]) -> None:
+    budgets = by_kind(local, "PodDisruptionBudget")
+    autoscalers = by_kind(local, "HorizontalPodAutoscaler")
+    deployments = by_kind(local, "Deployment")
+    for name in HTTP_BACKENDS:
+        labels = deployments[name]["spec"]["template"]["metadata"]["labels"]
+        selector = budgets[name]["spec"]["selector"]["matchLabels"]
+        assert selector.items() <= labels.items(), name
+        assert autoscalers[name]["spec"]["scaleTargetRef"] == {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "name": name,
+        }
+        # The autoscaler owns the count: a replicas field would be reset on every apply.
+        assert "replicas" not in deployments[name]["spec"], name
+
+
+def test_the_connection_budget_fits_at_the_largest_replica_counts(local: list[Resource]) -> None:
+    (settings,) = (
+        r["data"] for r in local if r["kind"] == "ConfigMap" and r["metadata"]["name"].startswith("gateway-settings")
+    )
+    most = {name: hpa["spec"]["maxReplicas"] for name, hpa in by_kind(local, "HorizontalPodAutoscaler").items()}
+
+    def size(name: str) -> int:
+        return int(settings[name])
+
+    per_replica = {
+        "django": size("GUNICORN_WORKERS") * size("GUNICORN_THREADS"),
+        "fastapi": size("UVICORN_WORKERS") * size("DB_POOL_MAX"),
+        "cgi": size("FCGI_CHILDREN"),
+    }
+    total = sum(most[name] * connections for name, connections in per_replica.items()) + OTHER_CLIENTS
+    assert total <= available(), f"{total} connections at maxReplicas {most}, PostgreSQL allows {available()}"
+
+
+@pytest.mark.parametrize("folder", ["conf.d", "routes", "upstreams"])
+def test_the_nginx_config_maps_hold_every_file_of_their_folder(folder: str, base: list[Resource]) -> None:
+    config_maps = {name.rsplit("-", 1)[0]: r for name, r in by_kind(base, "ConfigMap").items()}
+    shipped = {path.name for path in (ROOT / "nginx" / folder).glob("*.conf")}
+    assert set(config_maps[f"nginx-{folder.replace('.', '-')}"]["data"]) == shipped
+
+
+def test_no_secret_is_committed() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files", "deploy/k8s"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert not [path for path in tracked if Path(path).name in SECRET_FILES]
