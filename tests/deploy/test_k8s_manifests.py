@@ -35,7 +35,7 @@ SECRET_FILES = {
     "locust.htpasswd",
 }
 WORKLOADS = {"Deployment", "StatefulSet", "Job"}
-HTTP_BACKENDS = {"cgi", "django", "fastapi"}
+HTTP_BACKENDS = {"cgi", "django", "fastapi", "wsgi", "asgi"}
 
 Resource = dict[str, Any]
 
@@ -159,6 +159,9 @@ def test_the_connection_budget_fits_at_the_largest_replica_counts(local: list[Re
     per_replica = {
         "django": size("GUNICORN_WORKERS") * size("GUNICORN_THREADS"),
         "fastapi": size("UVICORN_WORKERS") * size("DB_POOL_MAX"),
+        "wsgi": size("GUNICORN_WORKERS") * size("GUNICORN_THREADS"),
+        # The pool, plus each worker's LISTEN connection for /asgi/ws/messages.
+        "asgi": size("UVICORN_WORKERS") * (size("DB_POOL_MAX") + 1),
         "cgi": size("FCGI_CHILDREN"),
     }
     total = sum(most[name] * connections for name, connections in per_replica.items()) + OTHER_CLIENTS
