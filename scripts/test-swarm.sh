@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # `make test-swarm`: the Swarm stack on a single-node swarm, end to end.
-#   deploy (scripts/swarm.sh up) → each backend's /info and /db through the
-#   edge → django scaled to 3, every replica answering through the edge →
+#   deploy (scripts/swarm.sh up) → no upstream{} left in the edge → the
+#   contract smoke through the edge (/info and /db of all five backends, the
+#   fixed /cgi/floor, the /asgi/ WebSocket upgrade, the admin login limit) →
+#   the PostgreSQL connection budget at the deployed replica counts →
+#   django scaled to 3, every replica answering through the edge →
 #   a rolling update of django under a bounded load, zero failed requests →
 #   a broken update rolled back by Swarm itself → stack removed, and the
 #   swarm left if this script initialised it.
@@ -10,6 +13,12 @@
 # LOAD_REQUESTS per client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Django at 3 replicas plus the one extra task of a start-first update, beside
+# one task of every other backend, must fit the connection budget
+# (docs/connection-budget.md): (4 django + 1 wsgi) x GUNICORN_WORKERS x
+# GUNICORN_THREADS + the rest <= max_connections - reserved. .env's threads
+# leave room for one task of each only, hence fewer threads here.
+export GUNICORN_THREADS="${GUNICORN_THREADS:-4}"
 . scripts/settings.sh && load_settings
 export SWARM_STACK="${SWARM_STACK:-gateway-lab-swarm-test}"
 export HTTP_PORT="${TEST_HTTP_PORT:-$HTTP_PORT}" HTTPS_PORT="${TEST_HTTPS_PORT:-$HTTPS_PORT}"
@@ -24,24 +33,96 @@ check() {   # check NAME COMMAND...: one named assertion
 get() { curl -sS --max-time 10 --cacert "$CA" -o /dev/null -w '%{http_code}' "$BASE$1"; }
 is_200() { [ "$(get "$1")" = 200 ]; }
 
+# The stack's volumes, once their containers are gone (removed in the
+# background after `docker stack rm`): a pgdata kept to the next run holds the
+# old password while the secrets job makes a new one, and migrate never logs in.
+remove_volumes() {
+  local deadline=$((SECONDS + 60)) volume
+  for volume in "${SWARM_STACK}_pgdata" "${SWARM_STACK}_django-static"; do
+    while docker volume inspect "$volume" >/dev/null 2>&1 &&
+      ! docker volume rm "$volume" >/dev/null 2>&1 && [ "$SECONDS" -lt "$deadline" ]; do sleep 2; done
+  done
+}
 initialised=0
 cleanup() {
   local status=$?
   if [ "$initialised" = 1 ]; then SWARM_LEAVE=1 scripts/swarm.sh down; else scripts/swarm.sh down; fi
-  docker volume rm "${SWARM_STACK}_pgdata" "${SWARM_STACK}_django-static" >/dev/null 2>&1 || true
+  remove_volumes
   COMPOSE_PROJECT_NAME="$SWARM_STACK-compose" docker compose down -v >/dev/null 2>&1 || true
   exit "$status"
 }
 [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" = active ] || initialised=1
 trap cleanup EXIT
+remove_volumes   # a run that was killed left them
 SECONDS=0
 scripts/swarm.sh up
 echo "deployed in ${SECONDS}s"
 
-for backend in cgi django fastapi; do
+# The image's upstreams/*.conf each resolve a name once, at start: every one
+# must be replaced by no-upstream.conf (a backend added to nginx/ and missed
+# here would be served by its first task only).
+edge=$(docker ps -q --filter "label=com.docker.swarm.service.name=${SWARM_STACK}_nginx" | head -1)
+dump=$(docker exec "$edge" nginx -T 2>/dev/null) || dump=""
+no_upstream() {   # the dump holds the Swarm routes and no upstream{}
+  grep -qF 'set $asgi_upstream' <<<"$dump" && ! grep -qE '^\s*upstream\s' <<<"$dump"
+}
+check "no upstream{} in the edge's configuration (nginx -T)" no_upstream
+
+for backend in cgi django fastapi wsgi asgi; do
   check "$backend /info through the edge" is_200 "/$backend/info"
   check "$backend /db through the edge" is_200 "/$backend/db"
 done
+floor() { [ "$(curl -sS --max-time 10 --cacert "$CA" "$BASE/cgi/floor")" = "Hello, CGI World" ]; }
+check "cgi /floor through the edge" floor
+# An upgrade handshake only: the 101 is the route's and the app's answer
+# (curl then waits for frames until --max-time).
+upgrade() {
+  curl -sS --http1.1 --max-time 3 --cacert "$CA" -o /dev/null -w '%{http_code}' \
+    -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
+    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$BASE$1" 2>/dev/null || true
+}
+is_101() { [ "$(upgrade "$1")" = 101 ]; }
+check "asgi WebSocket upgrade through the edge" is_101 /asgi/ws/echo
+# burst=5: of 7 login POSTs at once, the 7th at least is refused at the edge.
+login_limited() {
+  local i codes=""
+  for i in 1 2 3 4 5 6 7; do
+    codes="$codes $(curl -sS --max-time 10 --cacert "$CA" -o /dev/null -w '%{http_code}' -X POST "$BASE/django/admin/login/")"
+  done
+  echo "admin login POSTs:$codes"
+  [[ "$codes" == *429* ]]
+}
+check "admin login POSTs rate-limited at the edge" login_limited
+
+# The PostgreSQL connection budget (docs/connection-budget.md) of what is
+# deployed: each backend's formula, from the sizes its tasks got, times its
+# replicas; EXTRA more tasks of one service (a start-first update).
+OTHER_CLIENTS=6   # migrate 1 + tests, psql, admin 5
+pg_setting() { awk -v name="$1" '$1 == name { print $3 }' postgres/postgresql.conf; }
+available=$(($(pg_setting max_connections) - $(pg_setting superuser_reserved_connections)))
+per_task() {   # per_task SERVICE: its formula for one task
+  local env
+  env=$(docker service inspect --format '{{range .Spec.TaskTemplate.ContainerSpec.Env}}{{println .}}{{end}}' "${SWARM_STACK}_$1")
+  size() { sed -n "s/^$1=//p" <<<"$env"; }
+  case "$1" in
+    cgi) echo "$(size FCGI_CHILDREN)" ;;
+    django | wsgi) echo $(($(size GUNICORN_WORKERS) * $(size GUNICORN_THREADS))) ;;
+    fastapi) echo $(($(size UVICORN_WORKERS) * $(size DB_POOL_MAX))) ;;
+    asgi) echo $(($(size UVICORN_WORKERS) * ($(size DB_POOL_MAX) + 1))) ;;   # + one LISTEN per worker
+  esac
+}
+connections() {   # connections [SERVICE EXTRA]
+  local total=$OTHER_CLIENTS service tasks
+  for service in cgi django fastapi wsgi asgi; do
+    tasks=$(docker service inspect --format '{{.Spec.Mode.Replicated.Replicas}}' "${SWARM_STACK}_$service")
+    [ "$service" = "${1:-}" ] && tasks=$((tasks + $2))
+    total=$((total + tasks * $(per_task "$service")))
+  done
+  echo "$total"
+}
+deployed=$(connections)
+echo "connection budget at the stack's replicas: $deployed of $available"
+check "the connection budget fits the stack's replicas" [ "$deployed" -le "$available" ]
 
 # Served by the replica at: the upstream= field of the Swarm access log.
 served_by() {   # served_by PATH SINCE: distinct task addresses for PATH since SINCE
@@ -49,6 +130,9 @@ served_by() {   # served_by PATH SINCE: distinct task addresses for PATH since S
     awk -v path="$1" '$0 ~ "\"GET " path " " { for (i = 1; i <= NF; i++) if ($i ~ /^upstream=/) print $i }' | sort -u | wc -l
 }
 docker service scale --detach=false "${SWARM_STACK}_django=3" >/dev/null
+peak=$(connections django 1)
+echo "connection budget at 3 django replicas, one more while updating: $peak of $available"
+check "the connection budget fits the rolling update of 3 django replicas" [ "$peak" -le "$available" ]
 since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 sleep 6   # longer than nginx's resolver cache (valid=5s)
 for _ in $(seq 1 30); do get /django/info >/dev/null; done
