@@ -140,6 +140,8 @@ def test_the_policy_is_enforced_and_a_violation_is_seen(context):
         ("/cgi/", 200),
         ("/django/", 200),
         ("/fastapi/", 200),
+        ("/wsgi/", 200),
+        ("/asgi/", 200),
         ("/django/admin/login/", 200),
         ("/fastapi/docs", 200),
     ],
