@@ -27,8 +27,20 @@ CA="$PWD/.cache/swarm/$SWARM_STACK/secrets/ca.crt"
 BASE="https://${PUBLIC_HOST}:${HTTPS_PORT}"
 passed=0 failed=0
 
+# JUNIT_FILE (set by `make test`): every check as a <testcase>, for the closing total.
+cases=""
 check() {   # check NAME COMMAND...: one named assertion
-  if "${@:2}"; then passed=$((passed + 1)); echo "ok   $1"; else failed=$((failed + 1)); echo "FAIL $1" >&2; fi
+  local name outcome=""
+  name=$(sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/"/\&quot;/g' <<<"$1")
+  if "${@:2}"; then passed=$((passed + 1)); echo "ok   $1"; else
+    failed=$((failed + 1)); echo "FAIL $1" >&2; outcome='<failure message="failed"/>'
+  fi
+  cases+="<testcase classname=\"swarm\" name=\"$name\">$outcome</testcase>"$'\n'
+}
+write_junit() {
+  [ -n "${JUNIT_FILE:-}" ] || return 0
+  printf '<testsuite name="swarm" tests="%d" failures="%d">\n%s</testsuite>\n' \
+    "$((passed + failed))" "$failed" "$cases" >"$JUNIT_FILE"
 }
 get() { curl -sS --max-time 10 --cacert "$CA" -o /dev/null -w '%{http_code}' "$BASE$1"; }
 is_200() { [ "$(get "$1")" = 200 ]; }
@@ -46,6 +58,7 @@ remove_volumes() {
 initialised=0
 cleanup() {
   local status=$?
+  write_junit
   if [ "$initialised" = 1 ]; then SWARM_LEAVE=1 scripts/swarm.sh down; else scripts/swarm.sh down; fi
   remove_volumes
   COMPOSE_PROJECT_NAME="$SWARM_STACK-compose" docker compose down -v >/dev/null 2>&1 || true

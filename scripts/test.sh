@@ -25,7 +25,7 @@ export REPORTS_DIR="$PWD/.cache/test/reports"   # the tiny `make bench` of the t
 VENV="$PWD/.venv"
 # Every suite that must write $JUNIT_DIR/<suite>.xml: the closing total fails
 # when one is missing or ran zero tests, so a suite cannot drop out unseen.
-EXPECTED_SUITES=(cgi django fastapi wsgi asgi loadtest bench tools k8s e2e yours)
+EXPECTED_SUITES=(cgi django fastapi wsgi asgi loadtest bench tools k8s e2e yours swarm)
 
 phase() { printf '\n== %s\n' "$*"; }
 
@@ -116,6 +116,14 @@ run_suite scan-nginx scripts/scan-nginx.sh
 
 phase "make it yours: the edge under another host name, ports and certificate, set in a copy of .env"
 run_suite yours scripts/test-make-it-yours.sh "$VENV/bin/pytest" -q tests/e2e/test_edge.py --junitxml="$JUNIT_DIR/yours.xml"
+
+phase "swarm: the Swarm stack on a single-node swarm (deploy/swarm)"
+# Swarm mode rewires the engine's networking, so no compose stack may run
+# beside it: the test stack goes first. Swarm's routing mesh publishes the
+# test ports on every interface (it has no host address) for these minutes.
+docker compose --profile test down -v --remove-orphans >/dev/null 2>&1
+# .env's thread count is for one task of each backend; test-swarm.sh sizes its own.
+run_suite swarm env -u GUNICORN_THREADS JUNIT_FILE="$JUNIT_DIR/swarm.xml" scripts/test-swarm.sh
 
 phase "summary"
 "$VENV/bin/python" tests/summarize_junit.py "$JUNIT_DIR" "${EXPECTED_SUITES[@]}"
