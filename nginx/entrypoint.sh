@@ -3,7 +3,8 @@
 # then run the command (nginx):
 #   PUBLIC_HOST  the site's host name        -> server_name, $public_host
 #   HTTPS_PORT   the HTTPS port users see    -> $public_port, $public_port_suffix
-# Both come from compose; there is no default here.
+#   REQUEST_BODY_MAX_BYTES  the largest body -> client_max_body_size, client_body_buffer_size
+# All come from compose (.env); there is no default here.
 set -eu
 
 fail() {
@@ -13,14 +14,19 @@ fail() {
 
 host="${PUBLIC_HOST:-}"
 port="${HTTPS_PORT:-}"
+body_max="${REQUEST_BODY_MAX_BYTES:-}"
 [ -n "$host" ] || fail "PUBLIC_HOST is not set: the site's host name, e.g. localhost"
 [ -n "$port" ] || fail "HTTPS_PORT is not set: the HTTPS port users see, e.g. 8443"
+[ -n "$body_max" ] || fail "REQUEST_BODY_MAX_BYTES is not set: the largest request body in bytes (.env)"
 # Written into nginx's configuration: a host name or address, nothing else.
 case "$host" in
   *[!A-Za-z0-9.-]*) fail "PUBLIC_HOST must be a host name (letters, digits, dots, hyphens), got '$host'" ;;
 esac
 case "$port" in
   *[!0-9]*) fail "HTTPS_PORT must be a number, got '$port'" ;;
+esac
+case "$body_max" in
+  *[!0-9]*) fail "REQUEST_BODY_MAX_BYTES must be a number of bytes, got '$body_max'" ;;
 esac
 suffix=":$port"
 [ "$port" = 443 ] && suffix=""    # the default port is left out of URLs
@@ -35,5 +41,10 @@ CONF
 cat >/tmp/nginx/rendered/server-name.conf <<CONF
 # Rendered by nginx-entrypoint from PUBLIC_HOST; do not edit.
 server_name $host;
+CONF
+cat >/tmp/nginx/rendered/request-body-size.conf <<CONF
+# Rendered by nginx-entrypoint from REQUEST_BODY_MAX_BYTES; do not edit.
+client_max_body_size $body_max;
+client_body_buffer_size $body_max;
 CONF
 exec "$@"

@@ -62,6 +62,14 @@ accesslog = "-"
 errorlog = "-"
 
 
+def on_starting(server: object) -> None:
+    """Every setting the application reads, read once before any worker starts:
+    a missing one stops Gunicorn with its name, not the first request that needs it."""
+    from gateway_wsgi import settings
+
+    settings.current()
+
+
 def worker_exit(server: object, worker: object) -> None:
     """Close this worker's pool: PostgreSQL sees clean disconnects, not dropped sockets."""
     from gateway_wsgi import database

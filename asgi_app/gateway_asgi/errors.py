@@ -8,6 +8,8 @@ NOT_FOUND = "not found"
 METHOD_NOT_ALLOWED = "method not allowed"
 DATABASE_UNAVAILABLE = "database unavailable"
 INTERNAL_ERROR = "internal server error"
+# A body over REQUEST_BODY_MAX_BYTES: the edge's own sentence (nginx/snippets/errors/json-errors.conf).
+CONTENT_TOO_LARGE = "request body too large"
 WEBSOCKET_ONLY = "this path speaks WebSocket only: open it with a WebSocket handshake"
 
 

@@ -7,11 +7,11 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
+from gateway_asgi import errors
 from gateway_asgi.database import Pool
 from gateway_asgi.errors import HttpError
 from gateway_asgi.responses import Receive
 from gateway_asgi.settings import Settings
-from gateway_asgi.validation import MAX_BODY_BYTES
 
 Scope = dict[str, Any]
 
@@ -51,10 +51,13 @@ class Request:
         return values[0] if values else None
 
     async def body(self) -> bytes:
-        """The whole body from http.request messages, refused (413) above MAX_BODY_BYTES."""
+        """The whole body from http.request messages, refused (413) above
+        REQUEST_BODY_MAX_BYTES: unread when Content-Length says so, else (chunked)
+        as soon as the bytes received pass the limit."""
+        limit = self.settings.request_body_max_bytes
         declared = self.header("Content-Length")
-        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            raise HttpError(HTTPStatus.CONTENT_TOO_LARGE, f"request body larger than {MAX_BODY_BYTES} bytes")
+        if declared.isdigit() and int(declared) > limit:
+            raise HttpError(HTTPStatus.CONTENT_TOO_LARGE, errors.CONTENT_TOO_LARGE)
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -63,8 +66,8 @@ class Request:
                 raise HttpError(HTTPStatus.BAD_REQUEST, "the client left before sending the whole body")
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                raise HttpError(HTTPStatus.CONTENT_TOO_LARGE, f"request body larger than {MAX_BODY_BYTES} bytes")
+            if size > limit:
+                raise HttpError(HTTPStatus.CONTENT_TOO_LARGE, errors.CONTENT_TOO_LARGE)
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)

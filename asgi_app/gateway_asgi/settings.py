@@ -18,7 +18,7 @@ def required(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """What the application needs: its URL prefix and its database."""
+    """What the application needs: its URL prefix, its database and its body limit."""
 
     # The prefix nginx forwards unchanged (/asgi/hello): see app.py.
     root_path: str
@@ -30,6 +30,8 @@ class Settings:
     # Pool connections per Uvicorn worker; with each worker's feed listener the
     # service opens UVICORN_WORKERS x (DB_POOL_MAX + 1) (docs/connection-budget.md).
     db_pool_max: int
+    # The largest request body (.env holds its derivation); one byte more is a 413.
+    request_body_max_bytes: int
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -41,6 +43,7 @@ class Settings:
             postgres_user=required("POSTGRES_USER"),
             postgres_password_file=Path(required("POSTGRES_PASSWORD_FILE")),
             db_pool_max=int(required("DB_POOL_MAX")),
+            request_body_max_bytes=int(required("REQUEST_BODY_MAX_BYTES")),
         )
 
     def conninfo(self) -> str:

@@ -12,9 +12,6 @@ MAX_QUERIES = 500
 MAX_WAIT_MS = 10_000
 AUTHOR_MAX = 80
 TEXT_MAX = 2000
-# The largest valid message (80 + 2000 characters, each escaped as up to 12
-# bytes of \uXXXX\uXXXX) is about 25 KiB; a bigger body is refused unread.
-MAX_BODY_BYTES = 64 * 1024
 _INTEGER = re.compile(r"-?[0-9]+")
 _DIGITS = re.compile(r"[0-9]+")
 

@@ -7,7 +7,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 import psycopg
@@ -65,7 +65,14 @@ def port() -> Iterator[int]:
     thread.join(timeout=15)
 
 
-def call(port: int, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None):
+def call(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | Iterable[bytes] | None = None,
+    headers: dict[str, str] | None = None,
+):
+    """One request; an iterable body goes out chunked (http.client adds Transfer-Encoding itself)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     connection.request(method, path, body=body, headers=headers or {})
     response = connection.getresponse()

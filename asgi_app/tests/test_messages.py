@@ -1,6 +1,8 @@
 """GET/POST /messages against the real table: what is stored, and that a rejected body stores nothing."""
 
+import http.client
 import json
+import os
 import uuid
 from datetime import datetime
 
@@ -8,6 +10,12 @@ import pytest
 from conftest import call, count_messages
 
 JSON = {"Content-Type": "application/json"}
+LIMIT = int(os.environ["REQUEST_BODY_MAX_BYTES"])
+# The contract's largest valid message (author 80, text 2000 characters) in its
+# largest legitimate encoding: json.dumps defaults, each character outside the
+# BMP a 12-byte surrogate pair of escapes (.env derives REQUEST_BODY_MAX_BYTES from it).
+LARGEST = {"author": "\N{GRINNING FACE}" * 80, "text": "\N{GRINNING FACE}" * 2000}
+LARGEST_BODY = json.dumps(LARGEST).encode()
 
 
 def post(port: int, payload: object, headers: dict[str, str] = JSON):
@@ -70,8 +78,38 @@ def test_bad_body_is_a_json_400_and_writes_nothing(port, db, case):
     assert count_messages(db) == before
 
 
-def test_oversized_body_is_refused(port, db):
+def post_chunked(port: int, body: bytes):
+    """POST with Transfer-Encoding: chunked (no Content-Length), in 4 KiB chunks."""
+    chunks = (body[start : start + 4096] for start in range(0, len(body), 4096))
+    return call(port, "POST", "/asgi/messages", body=chunks, headers=JSON)
+
+
+def test_the_limit_is_the_largest_valid_message():
+    assert len(LARGEST_BODY) == LIMIT
+
+
+@pytest.mark.parametrize("send", [post, post_chunked], ids=["content-length", "chunked"])
+def test_a_body_of_exactly_the_limit_is_stored(port, send):
+    result = send(port, LARGEST_BODY)
+    assert result.status == 201
+    row = result.json()
+    assert (row["author"], row["text"]) == (LARGEST["author"], LARGEST["text"])
+
+
+@pytest.mark.parametrize("send", [post, post_chunked], ids=["content-length", "chunked"])
+def test_one_byte_over_the_limit_is_413_and_writes_nothing(port, db, send):
     before = count_messages(db)
-    result = post(port, {"author": "a", "text": "t" * 70_000})
-    assert (result.status, set(result.json())) == (413, {"error"})
+    result = send(port, LARGEST_BODY + b" ")  # still valid JSON: refused for its size alone
+    assert (result.status, result.json()) == (413, {"error": "request body too large"})
     assert count_messages(db) == before
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_sent(port):
+    """Content-Length alone decides: the answer comes while the client has sent headers only."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    connection.putrequest("POST", "/asgi/messages")
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Length", str(LIMIT + 1))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert (response.status, json.loads(response.read())) == (413, {"error": "request body too large"})

@@ -28,5 +28,10 @@ def bad_request(message: str) -> HttpError:
     return HttpError(400, message)
 
 
+def content_too_large() -> HttpError:
+    """A body over REQUEST_BODY_MAX_BYTES: the edge's own 413 sentence (nginx/snippets/errors/json-errors.conf)."""
+    return HttpError(413, "request body too large")
+
+
 def internal_error() -> Response:
     return json_response({"error": "internal server error"}, 500)

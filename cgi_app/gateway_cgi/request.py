@@ -9,16 +9,13 @@ a plain class rather than a NamedTuple or a dataclass (typing costs about
 a body is read (response.py says more).
 """
 
-from gateway_cgi.errors import HttpError, bad_request
+from gateway_cgi.errors import bad_request, content_too_large
 
 TYPE_CHECKING = False  # the typing module costs about 4 ms per request
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import BinaryIO
 
-# The largest valid message (80 + 2000 characters, each escaped as up to
-# 12 bytes of \uXXXX\uXXXX) is about 25 KiB; anything above this is refused.
-MAX_BODY_BYTES = 64 * 1024
 _CHUNK_BYTES = 64 * 1024
 
 
@@ -88,16 +85,21 @@ class Request:
         return values[0] if values else None
 
     def json_body(self) -> object:
-        """The body parsed as JSON, after checking its media type and size."""
+        """The body parsed as JSON, after checking its media type and its size.
+
+        The size is CONTENT_LENGTH, checked before a byte is read: nginx buffers
+        every body and sends its length (a chunked request included), and
+        nothing but nginx reaches fcgiwrap.
+        """
+        # Imported here, as json is below: only requests with a body pay for them.
+        from gateway_cgi.settings import request_body_max_bytes
+
         media_type = self.content_type.partition(";")[0].strip().lower()
         if media_type != "application/json":
             raise bad_request("Content-Type must be application/json")
-        if self.content_length > MAX_BODY_BYTES:
-            raise HttpError(
-                413,
-                f"request body larger than {MAX_BODY_BYTES} bytes",
-            )
-        import json  # here: only requests with a body pay for it
+        if self.content_length > request_body_max_bytes():
+            raise content_too_large()
+        import json
 
         raw = self.stdin.read(self.content_length)
         try:

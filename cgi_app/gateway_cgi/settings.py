@@ -1,4 +1,4 @@
-"""The database settings, from the environment fcgiwrap passes on to every script.
+"""The settings, from the environment fcgiwrap passes on to every script.
 
 Each one is required, with no default here: compose sets them (docs/conventions.md),
 and a missing one fails the request with its name in the container log.
@@ -38,3 +38,8 @@ class DatabaseSettings(NamedTuple):
             user=required("POSTGRES_USER"),
             password_file=Path(required("POSTGRES_PASSWORD_FILE")),
         )
+
+
+def request_body_max_bytes() -> int:
+    """The largest request body (.env holds its derivation); one byte more is a 413."""
+    return int(required("REQUEST_BODY_MAX_BYTES"))

@@ -1,6 +1,7 @@
 """POST and GET /messages: validated before anything is written; a rejected request writes nothing."""
 
 import json
+import os
 from datetime import datetime
 
 import psycopg
@@ -9,6 +10,12 @@ from cgi_client import run_cgi
 from conftest import message_count
 
 JSON = "application/json"
+LIMIT = int(os.environ["REQUEST_BODY_MAX_BYTES"])
+# The contract's largest valid message (author 80, text 2000 characters) in its
+# largest legitimate encoding: json.dumps defaults, each character outside the
+# BMP a 12-byte surrogate pair of escapes (.env derives REQUEST_BODY_MAX_BYTES from it).
+LARGEST = {"author": "\N{GRINNING FACE}" * 80, "text": "\N{GRINNING FACE}" * 2000}
+LARGEST_BODY = json.dumps(LARGEST).encode()
 
 
 def post(body: bytes, content_type: str = JSON):
@@ -66,7 +73,7 @@ def test_longest_valid_fields_and_charset_parameter_are_accepted() -> None:
         (JSON, json.dumps({"author": "a", "text": "b" * 2001}).encode()),
         (JSON, b'{"author": "a\\u0000", "text": "b"}'),
         (JSON, b'{"author": "\\ud800", "text": "b"}'),
-        (JSON, b"[" * 50_000),
+        (JSON, b"[" * 20_000),  # nested past the parser's recursion limit, within the size limit
     ],
 )
 def test_bad_input_is_400_and_writes_nothing(database: psycopg.Connection, content_type: str, body: bytes) -> None:
@@ -79,10 +86,28 @@ def test_bad_input_is_400_and_writes_nothing(database: psycopg.Connection, conte
     assert message_count(database) == before
 
 
-def test_body_over_the_limit_is_413_and_writes_nothing(database: psycopg.Connection) -> None:
+def test_the_limit_is_the_largest_valid_message() -> None:
+    assert len(LARGEST_BODY) == LIMIT
+
+
+def test_a_body_of_exactly_the_limit_is_stored() -> None:
+    response = post(LARGEST_BODY)
+    assert response.status == 201
+    created = response.json()
+    assert (created["author"], created["text"]) == (LARGEST["author"], LARGEST["text"])
+
+
+def test_one_byte_over_the_limit_is_413_and_writes_nothing(database: psycopg.Connection) -> None:
     before = message_count(database)
-    body = json.dumps({"author": "a", "text": "b" * 100_000}).encode()
-    response = post(body)
+    response = post(LARGEST_BODY + b" ")  # still valid JSON: refused for its size alone
     assert response.status == 413
-    assert response.json() == {"error": "request body larger than 65536 bytes"}
+    assert response.json() == {"error": "request body too large"}
     assert message_count(database) == before
+
+
+def test_the_limit_is_required() -> None:
+    response = run_cgi(
+        "/messages", method="POST", body=b"{}", content_type=JSON, env_overrides={"REQUEST_BODY_MAX_BYTES": ""}
+    )
+    assert response.status == 500
+    assert "REQUEST_BODY_MAX_BYTES" in response.stderr

@@ -1,6 +1,7 @@
 """Django settings for the Gateway Lab WSGI backend, all taken from the environment.
 
-The tunables (GUNICORN_THREADS, EDGE_PROXY_IP, PUBLIC_HOST, HTTPS_PORT) have
+The tunables (GUNICORN_THREADS, EDGE_PROXY_IP, PUBLIC_HOST, HTTPS_PORT,
+REQUEST_BODY_MAX_BYTES) have
 one default each, in the repository's .env; this file has none of its own and
 refuses to start without them. Secrets are read from files named by *_FILE
 variables (docs/conventions.md), never from the environment itself.
@@ -109,6 +110,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
+
+# --- Request bodies -----------------------------------------------------------------
+# The largest request body, the same as the edge's and every backend's (.env
+# holds its derivation). request.body checks CONTENT_LENGTH against it before
+# reading a byte and raises RequestDataTooBig, which errors.bad_request answers
+# with the contract's JSON 413. (A body without Content-Length, chunked straight
+# to Gunicorn, is never read: WSGIRequest reads CONTENT_LENGTH bytes, that is none.)
+# https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
+DATA_UPLOAD_MAX_MEMORY_SIZE = required_int("REQUEST_BODY_MAX_BYTES")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

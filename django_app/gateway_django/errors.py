@@ -3,6 +3,7 @@
 import functools
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -45,7 +46,11 @@ def allow(*methods: str) -> Callable[[View], View]:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> JsonResponse:
-    # Reached for SuspiciousOperation, e.g. a Host header not in ALLOWED_HOSTS.
+    # Reached for SuspiciousOperation, e.g. a Host header not in ALLOWED_HOSTS,
+    # and for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (REQUEST_BODY_MAX_BYTES),
+    # which is the edge's 413 with its sentence (nginx/snippets/errors/json-errors.conf).
+    if isinstance(exception, RequestDataTooBig):
+        return error_response(413, "request body too large")
     return error_response(400, "bad request")
 
 

@@ -13,7 +13,8 @@ logger = logging.getLogger(__name__)
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # The contract's sentences; any other HTTPException keeps the detail it was raised with.
-SENTENCES = {404: "not found", 405: "method not allowed"}
+# 413: a body over REQUEST_BODY_MAX_BYTES (body_limit.py), the edge's own sentence.
+SENTENCES = {404: "not found", 405: "method not allowed", 413: "request body too large"}
 
 
 def error_response(status_code: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:

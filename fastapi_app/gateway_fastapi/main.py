@@ -9,6 +9,7 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from gateway_fastapi.asgi_server import calling_server
+from gateway_fastapi.body_limit import BodyLimit
 from gateway_fastapi.database import create_pool
 from gateway_fastapi.docs import install_docs
 from gateway_fastapi.errors import install_error_handlers
@@ -56,4 +57,6 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
     # The prefix /fastapi comes from ForwardedPrefix, not `--root-path`.
     app.add_middleware(ForwardedPrefix, prefix=settings.root_path)
     app.add_middleware(HeadAsGet)
+    # Added last, so the outermost: an oversized body is refused before anything else runs.
+    app.add_middleware(BodyLimit, max_bytes=settings.request_body_max_bytes)
     return app

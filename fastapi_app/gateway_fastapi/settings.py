@@ -26,7 +26,7 @@ def required(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class AppSettings:
-    """What the application needs: its URL prefix and its database."""
+    """What the application needs: its URL prefix, its database and its body limit."""
 
     root_path: str
     postgres_host: str
@@ -35,6 +35,7 @@ class AppSettings:
     postgres_user: str
     postgres_password_file: Path
     db_pool_max: int
+    request_body_max_bytes: int
 
     @classmethod
     def from_env(cls) -> "AppSettings":
@@ -51,6 +52,9 @@ class AppSettings:
             # backend holds UVICORN_WORKERS x DB_POOL_MAX connections
             # (docs/connection-budget.md).
             db_pool_max=int(required("DB_POOL_MAX")),
+            # The largest request body (.env holds its derivation); one byte
+            # more is a 413 (body_limit.py).
+            request_body_max_bytes=int(required("REQUEST_BODY_MAX_BYTES")),
         )
 
     def conninfo(self) -> str:

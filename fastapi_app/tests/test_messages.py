@@ -1,3 +1,6 @@
+import json
+import os
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import psycopg
@@ -5,6 +8,23 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import count_messages
+
+JSON = {"Content-Type": "application/json"}
+LIMIT = int(os.environ["REQUEST_BODY_MAX_BYTES"])
+# The contract's largest valid message (author 80, text 2000 characters) in its
+# largest legitimate encoding: json.dumps defaults, each character outside the
+# BMP a 12-byte surrogate pair of escapes (.env derives REQUEST_BODY_MAX_BYTES from it).
+LARGEST = {"author": "\N{GRINNING FACE}" * 80, "text": "\N{GRINNING FACE}" * 2000}
+LARGEST_BODY = json.dumps(LARGEST).encode()
+
+
+Send = Callable[[bytes], bytes | Iterator[bytes]]
+
+
+def chunked(body: bytes) -> Iterator[bytes]:
+    """A body without Content-Length, in 4 KiB chunks: how the client sends a generator."""
+    for start in range(0, len(body), 4096):
+        yield body[start : start + 4096]
 
 
 def test_post_stores_and_returns_the_row(client: TestClient, db: psycopg.Connection) -> None:
@@ -79,3 +99,34 @@ def test_bad_input_is_400_json_and_writes_nothing(
     assert set(body) == {"error"}
     assert isinstance(body["error"], str)
     assert count_messages(db) == before
+
+
+def test_the_limit_is_the_largest_valid_message() -> None:
+    assert len(LARGEST_BODY) == LIMIT
+
+
+@pytest.mark.parametrize("send", [bytes, chunked], ids=["content-length", "chunked"])
+def test_a_body_of_exactly_the_limit_is_stored(client: TestClient, send: Send) -> None:
+    response = client.post("/fastapi/messages", content=send(LARGEST_BODY), headers=JSON)
+    assert response.status_code == 201
+    row = response.json()
+    assert (row["author"], row["text"]) == (LARGEST["author"], LARGEST["text"])
+
+
+@pytest.mark.parametrize("send", [bytes, chunked], ids=["content-length", "chunked"])
+def test_one_byte_over_the_limit_is_413_json_and_writes_nothing(
+    client: TestClient, db: psycopg.Connection, send: Send
+) -> None:
+    before = count_messages(db)
+    # Still valid JSON: refused for its size alone.
+    response = client.post("/fastapi/messages", content=send(LARGEST_BODY + b" "), headers=JSON)
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"error": "request body too large"}
+    assert count_messages(db) == before
+
+
+def test_a_declared_length_over_the_limit_is_refused_on_any_path(client: TestClient) -> None:
+    """Answered before routing, as the edge does: even a path that never reads a body."""
+    response = client.request("GET", "/fastapi/hello", content=LARGEST_BODY + b" ")
+    assert (response.status_code, response.json()) == (413, {"error": "request body too large"})

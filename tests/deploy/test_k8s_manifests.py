@@ -168,6 +168,34 @@ def test_the_connection_budget_fits_at_the_largest_replica_counts(local: list[Re
     assert total <= available(), f"{total} connections at maxReplicas {most}, PostgreSQL allows {available()}"
 
 
+def settings_sources(container: Resource) -> set[str]:
+    """The names a container gets from the gateway-settings ConfigMap, one by one or all at once."""
+    if any(
+        source.get("configMapRef", {}).get("name", "").startswith("gateway-settings")
+        for source in container.get("envFrom", [])
+    ):
+        return {"*"}
+    return {
+        item["name"]
+        for item in container.get("env", [])
+        if item.get("valueFrom", {}).get("configMapKeyRef", {}).get("name", "").startswith("gateway-settings")
+    }
+
+
+def test_the_body_limit_is_the_env_files_and_reaches_the_edge_and_every_backend(local: list[Resource]) -> None:
+    (settings,) = (
+        r["data"] for r in local if r["kind"] == "ConfigMap" and r["metadata"]["name"].startswith("gateway-settings")
+    )
+    env_file = dict(
+        line.split("=", 1) for line in (ROOT / ".env").read_text().splitlines() if line and not line.startswith("#")
+    )
+    assert settings["REQUEST_BODY_MAX_BYTES"] == env_file["REQUEST_BODY_MAX_BYTES"]
+    deployments = by_kind(local, "Deployment")
+    for name in {"nginx", *HTTP_BACKENDS}:
+        (container,) = (c for c in containers(deployments[name]) if c["name"] == name)
+        assert settings_sources(container) & {"*", "REQUEST_BODY_MAX_BYTES"}, name
+
+
 @pytest.mark.parametrize("folder", ["conf.d", "routes", "upstreams"])
 def test_the_nginx_config_maps_hold_every_file_of_their_folder(folder: str, base: list[Resource]) -> None:
     config_maps = {name.rsplit("-", 1)[0]: r for name, r in by_kind(base, "ConfigMap").items()}

@@ -8,6 +8,8 @@ NOT_FOUND = "not found"
 METHOD_NOT_ALLOWED = "method not allowed"
 DATABASE_UNAVAILABLE = "database unavailable"
 INTERNAL_ERROR = "internal server error"
+# A body over REQUEST_BODY_MAX_BYTES: the edge's own sentence (nginx/snippets/errors/json-errors.conf).
+CONTENT_TOO_LARGE = "request body too large"
 # RFC 6455 section 4.2.2: a server that does not accept a WebSocket handshake
 # answers with an HTTP error such as 400 Bad Request.
 WEBSOCKET_REFUSED = (

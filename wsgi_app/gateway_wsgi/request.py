@@ -3,8 +3,8 @@
 from http import HTTPStatus
 from urllib.parse import parse_qs
 
+from gateway_wsgi import errors, settings
 from gateway_wsgi.errors import HttpError
-from gateway_wsgi.validation import MAX_BODY_BYTES
 
 Environ = dict[str, object]
 
@@ -34,19 +34,21 @@ class Request:
         return self.header("Upgrade").lower() == "websocket"
 
     def body(self) -> bytes:
-        """The whole body, refused (413) above MAX_BODY_BYTES before it is read."""
+        """The whole body, refused (413) above REQUEST_BODY_MAX_BYTES: unread when
+        Content-Length says so, else (chunked straight to Gunicorn, which then
+        sends no CONTENT_LENGTH) once one byte past the limit has arrived."""
+        limit = settings.current().request_body_max_bytes
         stream = self.environ["wsgi.input"]
         raw_length = str(self.environ.get("CONTENT_LENGTH") or "")
         if raw_length:
             if not raw_length.isdigit():
                 raise HttpError(HTTPStatus.BAD_REQUEST, "invalid Content-Length")
-            if int(raw_length) > MAX_BODY_BYTES:
-                raise HttpError(HTTPStatus.CONTENT_TOO_LARGE, f"request body larger than {MAX_BODY_BYTES} bytes")
+            if int(raw_length) > limit:
+                raise HttpError(HTTPStatus.CONTENT_TOO_LARGE, errors.CONTENT_TOO_LARGE)
             return stream.read(int(raw_length))
-        # No Content-Length (chunked straight to Gunicorn): read one byte past the limit.
-        data = stream.read(MAX_BODY_BYTES + 1)
-        if len(data) > MAX_BODY_BYTES:
-            raise HttpError(HTTPStatus.CONTENT_TOO_LARGE, f"request body larger than {MAX_BODY_BYTES} bytes")
+        data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise HttpError(HTTPStatus.CONTENT_TOO_LARGE, errors.CONTENT_TOO_LARGE)
         return data
 
     def client(self, edge_proxy_ip: str) -> str:

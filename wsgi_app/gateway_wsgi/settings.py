@@ -28,6 +28,8 @@ class Settings:
     pool_size: int
     # nginx's fixed address: the only peer whose X-Forwarded-For is believed.
     edge_proxy_ip: str
+    # The largest request body (.env holds its derivation); one byte more is a 413.
+    request_body_max_bytes: int
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -39,6 +41,7 @@ class Settings:
             postgres_password_file=Path(required("POSTGRES_PASSWORD_FILE")),
             pool_size=int(required("GUNICORN_THREADS")),
             edge_proxy_ip=required("EDGE_PROXY_IP"),
+            request_body_max_bytes=int(required("REQUEST_BODY_MAX_BYTES")),
         )
 
     def conninfo(self) -> str:

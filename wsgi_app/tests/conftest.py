@@ -33,10 +33,13 @@ def call(
     *,
     query: str = "",
     body: bytes = b"",
+    stream: io.BytesIO | None = None,
     headers: dict[str, str] | None = None,
     peer: str = "192.0.2.7",
 ) -> Result:
-    """One request as Gunicorn would hand it over: the /wsgi prefix already moved to SCRIPT_NAME."""
+    """One request as Gunicorn would hand it over: the /wsgi prefix already moved to SCRIPT_NAME.
+    CONTENT_LENGTH is len(body); `stream`, when given, is wsgi.input instead of the body's bytes
+    (with no body, it stands for a chunked request: no CONTENT_LENGTH at all)."""
     environ: dict[str, object] = {
         "REQUEST_METHOD": method,
         "SCRIPT_NAME": "/wsgi",
@@ -44,7 +47,7 @@ def call(
         "QUERY_STRING": query,
         "REMOTE_ADDR": peer,
         "SERVER_SOFTWARE": "gunicorn/test",
-        "wsgi.input": io.BytesIO(body),
+        "wsgi.input": stream if stream is not None else io.BytesIO(body),
         "wsgi.multithread": True,
     }
     if body:

@@ -83,6 +83,41 @@ def test_head_through_the_server_sends_no_body(gunicorn):
     assert body == b""
 
 
+# The contract's largest valid message in its largest legitimate encoding (.env
+# derives REQUEST_BODY_MAX_BYTES from it; test_messages.py checks its size).
+LARGEST = json.dumps({"author": "\N{GRINNING FACE}" * 80, "text": "\N{GRINNING FACE}" * 2000}).encode()
+
+
+def post_chunked(port: int, body: bytes) -> tuple[int, object]:
+    """POST /wsgi/messages with Transfer-Encoding: chunked (no Content-Length), in 4 KiB chunks."""
+    chunks = (body[start : start + 4096] for start in range(0, len(body), 4096))
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("POST", "/wsgi/messages", body=chunks, headers={"Content-Type": "application/json"})
+    response = connection.getresponse()
+    return response.status, json.loads(response.read())
+
+
+def test_a_chunked_body_of_exactly_the_limit_is_stored(gunicorn):
+    _, port = gunicorn
+    status, row = post_chunked(port, LARGEST)
+    assert status == 201
+    assert row["text"] == "\N{GRINNING FACE}" * 2000
+
+
+def test_a_chunked_body_one_byte_over_the_limit_is_413(gunicorn):
+    _, port = gunicorn
+    assert post_chunked(port, LARGEST + b" ") == (413, {"error": "request body too large"})
+
+
+def test_gunicorn_refuses_to_start_without_the_body_limit():
+    env = {**os.environ, "SCRIPT_NAME": "/wsgi", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "2"}
+    del env["REQUEST_BODY_MAX_BYTES"]
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{free_port()}"]
+    result = subprocess.run(command, cwd=APP_DIR, env=env, capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode != 0
+    assert "REQUEST_BODY_MAX_BYTES" in result.stderr
+
+
 def test_sigterm_stops_gracefully(gunicorn):
     process, _ = gunicorn
     process.send_signal(signal.SIGTERM)

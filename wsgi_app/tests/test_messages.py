@@ -1,6 +1,8 @@
 """GET/POST /messages against the real table: what is stored, and that a rejected body stores nothing."""
 
+import io
 import json
+import os
 import uuid
 from datetime import datetime
 
@@ -8,6 +10,12 @@ import pytest
 from conftest import call, count_messages
 
 JSON = {"Content-Type": "application/json"}
+LIMIT = int(os.environ["REQUEST_BODY_MAX_BYTES"])
+# The contract's largest valid message (author 80, text 2000 characters) in its
+# largest legitimate encoding: json.dumps defaults, each character outside the
+# BMP a 12-byte surrogate pair of escapes (.env derives REQUEST_BODY_MAX_BYTES from it).
+LARGEST = {"author": "\N{GRINNING FACE}" * 80, "text": "\N{GRINNING FACE}" * 2000}
+LARGEST_BODY = json.dumps(LARGEST).encode()
 
 
 def post(payload: object, headers: dict[str, str] = JSON):
@@ -70,8 +78,30 @@ def test_bad_body_is_a_json_400_and_writes_nothing(db, case):
     assert count_messages(db) == before
 
 
-def test_oversized_body_is_refused_unread(db):
+def test_the_limit_is_the_largest_valid_message():
+    assert len(LARGEST_BODY) == LIMIT
+
+
+def test_a_body_of_exactly_the_limit_is_stored():
+    result = post(LARGEST_BODY)
+    assert result.status == 201
+    row = result.json()
+    assert (row["author"], row["text"]) == (LARGEST["author"], LARGEST["text"])
+
+
+def test_one_byte_over_the_limit_is_refused_unread(db):
     before = count_messages(db)
-    result = post({"author": "a", "text": "t" * 70_000})
-    assert (result.status, set(result.json())) == (413, {"error"})
+    body = io.BytesIO(LARGEST_BODY + b" ")  # still valid JSON: refused for its size alone
+    result = call("POST", "/messages", body=body.getvalue(), stream=body, headers=JSON)
+    assert (result.status, result.json()) == (413, {"error": "request body too large"})
+    assert body.tell() == 0  # Content-Length said too much: not a byte was read
+    assert count_messages(db) == before
+
+
+def test_without_content_length_one_byte_over_is_413_after_at_most_one_byte_more(db):
+    before = count_messages(db)
+    body = io.BytesIO(LARGEST_BODY + b" " * 1000)
+    result = call("POST", "/messages", stream=body, headers=JSON)  # no CONTENT_LENGTH: chunked to Gunicorn
+    assert (result.status, result.json()) == (413, {"error": "request body too large"})
+    assert body.tell() == LIMIT + 1
     assert count_messages(db) == before

@@ -127,6 +127,13 @@ class ReadEndpointTests(ContractTestCase):
                 self.assertEqual(head["Content-Type"], get["Content-Type"])
 
 
+# The contract's largest valid message (author 80, text 2000 characters) in its
+# largest legitimate encoding: json.dumps defaults, each character outside the
+# BMP a 12-byte surrogate pair of escapes (.env derives REQUEST_BODY_MAX_BYTES from it).
+LARGEST = {"author": "\N{GRINNING FACE}" * 80, "text": "\N{GRINNING FACE}" * 2000}
+LARGEST_BODY = json.dumps(LARGEST).encode()
+
+
 class MessageEndpointTests(ContractTestCase):
     def post(self, body: object, content_type: str = "application/json"):
         data = body if isinstance(body, str | bytes) else json.dumps(body)
@@ -192,6 +199,22 @@ class MessageEndpointTests(ContractTestCase):
                 self.assertEqual(response.status_code, 400)
                 self.assertEqual(list(response.json()), ["error"])
                 self.assertIsInstance(response.json()["error"], str)
+        self.assertEqual(Message.objects.count(), 0)
+
+    def test_the_limit_is_the_largest_valid_message(self) -> None:
+        self.assertEqual(len(LARGEST_BODY), int(os.environ["REQUEST_BODY_MAX_BYTES"]))
+        self.assertEqual(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, len(LARGEST_BODY))
+
+    def test_a_body_of_exactly_the_limit_is_stored(self) -> None:
+        response = self.post(LARGEST_BODY)
+        self.assertEqual(response.status_code, 201)
+        self.assertEqual({key: response.json()[key] for key in ("author", "text")}, LARGEST)
+
+    def test_one_byte_over_the_limit_is_json_413_and_writes_nothing(self) -> None:
+        response = self.post(LARGEST_BODY + b" ")  # still valid JSON: refused for its size alone
+        self.assertEqual(response.status_code, 413)
+        self.assertEqual(response["Content-Type"], "application/json")
+        self.assertEqual(response.json(), {"error": "request body too large"})
         self.assertEqual(Message.objects.count(), 0)
 
     def test_post_needs_no_csrf_token(self) -> None:

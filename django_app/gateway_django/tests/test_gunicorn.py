@@ -14,7 +14,9 @@ from django.conf import settings
 from django.db import connection
 from django.test import TransactionTestCase
 
+from gateway_django.models import Message
 from gateway_django.seed import seed
+from gateway_django.tests.test_endpoints import LARGEST_BODY
 
 APP_DIR = Path(__file__).resolve().parents[2]
 
@@ -124,6 +126,20 @@ class GunicornTests(TransactionTestCase):
             response = server.request("GET", "/django/healthz")
         self.assertEqual(response.status, 503)
         self.assertEqual(json.loads(response.body), {"status": "unavailable", "database": "unreachable"})
+
+    def test_a_chunked_body_is_never_read_so_never_over_the_limit(self) -> None:
+        """Without Content-Length (chunked straight to Gunicorn) WSGIRequest reads no
+        body at all: a chunked body one byte over the limit is an empty body to the
+        view, a 400, and nothing is stored. Through the edge every body has a length."""
+        body = iter([LARGEST_BODY, b" "])
+        with GunicornServer() as server:
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            headers = {"Host": settings.PUBLIC_HOST, "Content-Type": "application/json"}
+            conn.request("POST", "/django/messages", body=body, headers=headers)
+            response = conn.getresponse()
+            self.assertEqual((response.status, list(json.loads(response.read()))), (400, ["error"]))
+            conn.close()
+        self.assertEqual(Message.objects.count(), 0)
 
     def test_pool_size_follows_the_thread_count(self) -> None:
         pool = settings.DATABASES["default"]["OPTIONS"]["pool"]

@@ -19,7 +19,7 @@ def run_without(variable: str, *command: str) -> subprocess.CompletedProcess[str
 
 class MissingVariableTests(SimpleTestCase):
     def test_django_names_the_missing_variable(self) -> None:
-        for variable in ["GUNICORN_THREADS", "EDGE_PROXY_IP", "PUBLIC_HOST", "HTTPS_PORT"]:
+        for variable in ["GUNICORN_THREADS", "EDGE_PROXY_IP", "PUBLIC_HOST", "HTTPS_PORT", "REQUEST_BODY_MAX_BYTES"]:
             with self.subTest(variable=variable):
                 result = run_without(variable, "manage.py", "check")
                 self.assertNotEqual(result.returncode, 0)
