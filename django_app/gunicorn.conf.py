@@ -46,7 +46,8 @@ required("SCRIPT_NAME")
 # "https"); from any other peer those headers are ignored. The client address
 # is taken from X-Forwarded-For under the same rule, by Django
 # (gateway_django/middleware.py), since Gunicorn always reports the TCP peer.
-forwarded_allow_ips = required("EDGE_PROXY_IP")
+# A network or one address: the pinned Gunicorn takes CIDR and refuses host bits set.
+forwarded_allow_ips = required("TRUSTED_PROXY_CIDR")
 # The prefix comes from this container's environment alone; not even the edge
 # may override SCRIPT_NAME or PATH_INFO through headers (the default allows it).
 forwarder_headers = ""

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README "Make it yours", proven: a second stack whose settings differ from
-# .env only in a copy of it (another host name, other ports, another subnet),
+# .env only in a copy of it (another host name, other ports, another /24),
 # given a certificate from a CA of its own through `make tls-install`, passes
 # the edge tests. Called by scripts/test.sh; tears its stack down on exit.
 #   scripts/test-make-it-yours.sh PYTEST [pytest args...]
@@ -18,13 +18,12 @@ net="${TEST_YOURS_NET:-82}"
 sed -e "s/^PUBLIC_HOST=.*/PUBLIC_HOST=$host/" \
   -e "s/^HTTP_PORT=.*/HTTP_PORT=${TEST_YOURS_HTTP_PORT:-8081}/" \
   -e "s/^HTTPS_PORT=.*/HTTPS_PORT=${TEST_YOURS_HTTPS_PORT:-8444}/" \
-  -e "s#^EDGE_SUBNET=.*#EDGE_SUBNET=172.30.$net.0/24#" \
-  -e "s/^EDGE_PROXY_IP=.*/EDGE_PROXY_IP=172.30.$net.10/" \
+  -e "s/^NETWORK_PREFIX=.*/NETWORK_PREFIX=172.30.$net/" \
   .env >"$work/.env"
 
 # Nothing from the caller's environment may stand in for that file.
 yours() {
-  env -u PUBLIC_HOST -u HTTP_PORT -u HTTPS_PORT -u EDGE_SUBNET -u EDGE_PROXY_IP -u COMPOSE_FILE \
+  env -u PUBLIC_HOST -u HTTP_PORT -u HTTPS_PORT -u NETWORK_PREFIX -u COMPOSE_FILE \
     COMPOSE_PROJECT_NAME="${COMPOSE_PROJECT_NAME}-yours" COMPOSE_ENV_FILES="$work/.env" "$@"
 }
 teardown() { yours docker compose down -v --remove-orphans >/dev/null 2>&1 || true; }

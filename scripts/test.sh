@@ -14,9 +14,9 @@ cd "$(dirname "$0")/.."
 export COMPOSE_PROJECT_NAME="${TEST_PROJECT:-gateway-lab-test}"
 export COMPOSE_FILE=docker-compose.yml:tests/docker-compose.test.yml
 export HTTP_PORT="${TEST_HTTP_PORT:-8080}" HTTPS_PORT="${TEST_HTTPS_PORT:-8443}"
-# A subnet of its own too, so it can run beside `make up` (with other ports).
+# A /24 of its own too, so it can run beside `make up` (with other ports).
 # TEST_NET (the third octet) moves it, for two test runs side by side.
-export EDGE_SUBNET="172.30.${TEST_NET:-81}.0/24" EDGE_PROXY_IP="172.30.${TEST_NET:-81}.10"
+export NETWORK_PREFIX="172.30.${TEST_NET:-81}"
 export GATEWAY_CA="$PWD/.cache/test/ca.crt"
 export JUNIT_DIR="$PWD/.cache/test/junit"
 export REPORTS_DIR="$PWD/.cache/test/reports"   # the tiny `make bench` of the tests, served by nginx

@@ -37,8 +37,10 @@ threads = int(required("GUNICORN_THREADS"))
 required("SCRIPT_NAME")
 
 # Only the edge may set X-Forwarded-Proto (which makes wsgi.url_scheme "https");
-# from any other peer those headers are ignored.
-forwarded_allow_ips = required("EDGE_PROXY_IP")
+# from any other peer those headers are ignored. A network or one address
+# (the pinned Gunicorn takes CIDR and refuses host bits set, as the app does).
+# https://docs.gunicorn.org/en/stable/settings.html#forwarded-allow-ips
+forwarded_allow_ips = required("TRUSTED_PROXY_CIDR")
 # The prefix comes from this container's environment alone; not even the edge
 # may override SCRIPT_NAME or PATH_INFO through headers (the default allows it).
 forwarder_headers = ""

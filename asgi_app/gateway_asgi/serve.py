@@ -36,7 +36,7 @@ def main() -> None:
         # Take client address and scheme from X-Forwarded-For/-Proto, and only
         # when the peer is nginx (anyone else's headers are ignored).
         proxy_headers=True,
-        forwarded_allow_ips=settings.edge_proxy_ip,
+        forwarded_allow_ips=str(settings.trusted_proxy_cidr),
         # nginx adds its own Server header at the edge.
         server_header=False,
         # On SIGTERM stop accepting, finish in-flight requests, then cut open

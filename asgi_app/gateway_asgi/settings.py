@@ -2,6 +2,7 @@
 environment (compose passes .env's names unchanged); none has a default here,
 so a missing one stops the process with a message naming it."""
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,14 @@ def required(name: str) -> str:
     if not value:
         raise RuntimeError(f"environment variable {name} must be set (see .env and docs/conventions.md)")
     return value
+
+
+def required_network(name: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A network in CIDR notation (a bare address is its /32 or /128), host bits unset."""
+    try:
+        return ipaddress.ip_network(required(name))
+    except ValueError as error:
+        raise RuntimeError(f"environment variable {name}: {error}") from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +75,14 @@ class ServerSettings:
     # Event-loop processes: one per core of the container's CPU limit; more
     # only adds context switches (each is a single thread running Python).
     workers: int
-    # nginx's fixed address on the edge network: the only peer whose
-    # X-Forwarded-For/-Proto Uvicorn applies (docs/conventions.md).
-    edge_proxy_ip: str
+    # The only peers whose X-Forwarded-For/-Proto Uvicorn applies: nginx
+    # (docs/conventions.md). Parsed strictly here because Uvicorn takes a
+    # malformed network for a host name and silently trusts nobody.
+    trusted_proxy_cidr: ipaddress.IPv4Network | ipaddress.IPv6Network
 
     @classmethod
     def from_env(cls) -> "ServerSettings":
-        return cls(workers=int(required("UVICORN_WORKERS")), edge_proxy_ip=required("EDGE_PROXY_IP"))
+        return cls(
+            workers=int(required("UVICORN_WORKERS")),
+            trusted_proxy_cidr=required_network("TRUSTED_PROXY_CIDR"),
+        )

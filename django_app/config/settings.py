@@ -1,13 +1,14 @@
 """Django settings for the Gateway Lab WSGI backend, all taken from the environment.
 
-The tunables (GUNICORN_THREADS, EDGE_PROXY_IP, PUBLIC_HOST, HTTPS_PORT,
-REQUEST_BODY_MAX_BYTES) have
-one default each, in the repository's .env; this file has none of its own and
+The tunables (GUNICORN_THREADS, TRUSTED_PROXY_CIDR, PUBLIC_HOST, HTTPS_PORT,
+REQUEST_BODY_MAX_BYTES) are set by the deployment (compose from the repository's
+.env); this file has none of its own and
 refuses to start without them. Secrets are read from files named by *_FILE
 variables (docs/conventions.md), never from the environment itself.
 https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -32,6 +33,16 @@ def required_int(name: str) -> int:
         raise ImproperlyConfigured(f"environment variable {name} must be an integer, got {value!r}") from None
 
 
+def required_network(name: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A network in CIDR notation (a bare address is its /32 or /128), host bits unset,
+    as Gunicorn's forwarded_allow_ips requires too."""
+    value = required(name)
+    try:
+        return ipaddress.ip_network(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"environment variable {name} must be a network, got {value!r}: {exc}") from None
+
+
 def read_secret(file_variable: str) -> str:
     """Return the content of the file whose path is in the variable `file_variable`."""
     path = required(file_variable)
@@ -44,11 +55,11 @@ def read_secret(file_variable: str) -> str:
 SECRET_KEY = read_secret("DJANGO_SECRET_KEY_FILE")
 DEBUG = os.environ.get("DJANGO_DEBUG", "false").lower() in {"1", "true", "yes"}
 
-# --- Behind the edge (nginx at EDGE_PROXY_IP, TLS terminated there) -------------
-# SECURITY: the only peer whose forwarding headers count. Gunicorn reads it for
+# --- Behind the edge (nginx in TRUSTED_PROXY_CIDR, TLS terminated there) ---------
+# SECURITY: the only peers whose forwarding headers count. Gunicorn reads it for
 # the scheme (gunicorn.conf.py: forwarded_allow_ips), the client-address
 # middleware (gateway_django/middleware.py) for X-Forwarded-For.
-EDGE_PROXY_IP = required("EDGE_PROXY_IP")
+TRUSTED_PROXY_CIDR = required_network("TRUSTED_PROXY_CIDR")
 PUBLIC_HOST = required("PUBLIC_HOST")
 HTTPS_PORT = required_int("HTTPS_PORT")
 

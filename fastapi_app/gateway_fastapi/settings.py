@@ -5,6 +5,7 @@ Compose passes each value under the name it has in the project's settings
 message that names it.
 """
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,14 @@ def required(name: str) -> str:
     if not value:
         raise MissingSetting(name)
     return value
+
+
+def required_network(name: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A network in CIDR notation (a bare address is its /32 or /128), host bits unset."""
+    try:
+        return ipaddress.ip_network(required(name))
+    except ValueError as error:
+        raise ValueError(f"environment variable {name}: {error}") from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +85,7 @@ class ServerSettings:
     """What Uvicorn needs: how many workers, and whose forwarding headers to trust."""
 
     workers: int
-    edge_proxy_ip: str
+    trusted_proxy_cidr: ipaddress.IPv4Network | ipaddress.IPv6Network
 
     @classmethod
     def from_env(cls) -> "ServerSettings":
@@ -85,7 +94,8 @@ class ServerSettings:
             # cores they get only adds context switches, and each opens
             # DB_POOL_MAX connections (UVICORN_WORKERS x DB_POOL_MAX in all).
             workers=int(required("UVICORN_WORKERS")),
-            # nginx's fixed address on the edge network: the only peer whose
-            # X-Forwarded-For/-Proto Uvicorn applies (docs/conventions.md).
-            edge_proxy_ip=required("EDGE_PROXY_IP"),
+            # The only peers whose X-Forwarded-For/-Proto Uvicorn applies: nginx
+            # (docs/conventions.md). Parsed strictly here because Uvicorn takes
+            # a malformed network for a host name and silently trusts nobody.
+            trusted_proxy_cidr=required_network("TRUSTED_PROXY_CIDR"),
         )

@@ -1,5 +1,6 @@
 """settings.py: every value from the environment, none defaulted, the password from its file."""
 
+import ipaddress
 from pathlib import Path
 
 import pytest
@@ -14,16 +15,29 @@ def test_password_comes_from_file_without_trailing_newline(tmp_path: Path, monke
     assert "password='s3 cret'" in AppSettings.from_env().conninfo()
 
 
-def test_server_settings_are_read_as_set(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("value", "network"),
+    [("192.0.2.0/28", "192.0.2.0/28"), ("192.0.2.10", "192.0.2.10/32"), ("2001:db8::/64", "2001:db8::/64")],
+)
+def test_server_settings_are_read_as_set(monkeypatch: pytest.MonkeyPatch, value: str, network: str) -> None:
     monkeypatch.setenv("UVICORN_WORKERS", "3")
-    monkeypatch.setenv("EDGE_PROXY_IP", "192.0.2.10")
-    assert ServerSettings.from_env() == ServerSettings(workers=3, edge_proxy_ip="192.0.2.10")
+    monkeypatch.setenv("TRUSTED_PROXY_CIDR", value)
+    assert ServerSettings.from_env() == ServerSettings(workers=3, trusted_proxy_cidr=ipaddress.ip_network(network))
 
 
-@pytest.mark.parametrize("name", ["UVICORN_WORKERS", "EDGE_PROXY_IP"])
+@pytest.mark.parametrize("value", ["192.0.2.10/24", "nginx", "192.0.2.0/33"])
+def test_a_malformed_trusted_network_stops_the_start(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """Uvicorn itself would take it for a host name and trust nobody, silently."""
+    monkeypatch.setenv("UVICORN_WORKERS", "3")
+    monkeypatch.setenv("TRUSTED_PROXY_CIDR", value)
+    with pytest.raises(ValueError, match=f"^environment variable TRUSTED_PROXY_CIDR: .*{value}"):
+        ServerSettings.from_env()
+
+
+@pytest.mark.parametrize("name", ["UVICORN_WORKERS", "TRUSTED_PROXY_CIDR"])
 def test_missing_server_setting_is_named(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     monkeypatch.setenv("UVICORN_WORKERS", "3")
-    monkeypatch.setenv("EDGE_PROXY_IP", "192.0.2.10")
+    monkeypatch.setenv("TRUSTED_PROXY_CIDR", "192.0.2.10")
     monkeypatch.delenv(name)
     with pytest.raises(MissingSetting, match=f"^environment variable {name} is not set$"):
         ServerSettings.from_env()

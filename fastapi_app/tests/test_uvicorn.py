@@ -14,8 +14,9 @@ import pytest
 
 BASE = "http://127.0.0.1:8000/fastapi"
 SPOOFED = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "Host": "localhost:8443"}
-# EDGE_PROXY_IP for each run: this test's own address (it acts as the edge), or someone else's.
-EDGE_PROXY_IPS = {"as the edge": "127.0.0.1", "as a stranger": "192.0.2.1"}
+# TRUSTED_PROXY_CIDR for each run: a network holding this test's own address (it acts as the
+# edge), or someone else's.
+TRUSTED_PROXY_CIDRS = {"as the edge": "127.0.0.0/8", "as a stranger": "192.0.2.0/24"}
 # No proxy: an inherited http_proxy variable must not capture loopback requests.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -29,7 +30,7 @@ def fetch(path: str, headers: dict[str, str] | None = None, method: str = "GET")
 @pytest.fixture(scope="module")
 def uvicorn(request: pytest.FixtureRequest) -> Iterator[subprocess.Popen]:
     """One worker, so the pid that answers is the process started here."""
-    env = {**os.environ, "UVICORN_WORKERS": "1", "EDGE_PROXY_IP": EDGE_PROXY_IPS[request.param]}
+    env = {**os.environ, "UVICORN_WORKERS": "1", "TRUSTED_PROXY_CIDR": TRUSTED_PROXY_CIDRS[request.param]}
     process = subprocess.Popen([sys.executable, "-m", "gateway_fastapi.serve"], env=env)
     deadline = time.monotonic() + 20
     while fetch_status("/healthz") != 200:

@@ -8,6 +8,7 @@ container, probes, budgets and autoscalers, and the PostgreSQL connection budget
 at the autoscalers' largest replica counts. Run by scripts/test-k8s.sh.
 """
 
+import ipaddress
 import shutil
 import subprocess
 import sys
@@ -147,10 +148,42 @@ def test_http_backends_have_a_disruption_budget_and_an_autoscaler(local: list[Re
         assert "replicas" not in deployments[name]["spec"], name
 
 
-def test_the_connection_budget_fits_at_the_largest_replica_counts(local: list[Resource]) -> None:
+def gateway_settings(resources: list[Resource]) -> dict[str, str]:
     (settings,) = (
-        r["data"] for r in local if r["kind"] == "ConfigMap" and r["metadata"]["name"].startswith("gateway-settings")
+        r["data"]
+        for r in resources
+        if r["kind"] == "ConfigMap" and r["metadata"]["name"].startswith("gateway-settings")
     )
+    return settings
+
+
+def selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
+    """Whether a label selector (matchLabels, matchExpressions with In) selects these labels."""
+    expressions = selector.get("matchExpressions", [])
+    assert all(e["operator"] == "In" for e in expressions), "only In is read here"
+    return selector.get("matchLabels", {}).items() <= labels.items() and all(
+        labels.get(e["key"]) in e["values"] for e in expressions
+    )
+
+
+def test_backends_trust_the_pod_network_and_only_nginx_may_connect(local: list[Resource]) -> None:
+    """Trusting a whole network is safe only when no pod but nginx can reach the backends."""
+    trusted = ipaddress.ip_network(gateway_settings(local)["TRUSTED_PROXY_CIDR"])
+    assert trusted.is_private and not trusted.is_loopback
+    deployments = by_kind(local, "Deployment")
+    policies = by_kind(local, "NetworkPolicy").values()
+    nginx = {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "nginx"}}}
+    for name in ("django", "fastapi", "wsgi", "asgi"):
+        labels = deployments[name]["spec"]["template"]["metadata"]["labels"]
+        admitting = [p["spec"] for p in policies if selects(p["spec"]["podSelector"], labels)]
+        assert admitting, f"{name}: no NetworkPolicy, every pod may connect"
+        for spec in admitting:
+            assert "Ingress" in spec["policyTypes"], name
+            assert all(rule["from"] == [nginx] for rule in spec.get("ingress", [])), name
+
+
+def test_the_connection_budget_fits_at_the_largest_replica_counts(local: list[Resource]) -> None:
+    settings = gateway_settings(local)
     most = {name: hpa["spec"]["maxReplicas"] for name, hpa in by_kind(local, "HorizontalPodAutoscaler").items()}
 
     def size(name: str) -> int:

@@ -1,5 +1,6 @@
 """The request as PEP 3333 hands it over: CGI-style variables in `environ`, the body in wsgi.input."""
 
+import ipaddress
 from http import HTTPStatus
 from urllib.parse import parse_qs
 
@@ -51,12 +52,20 @@ class Request:
             raise HttpError(HTTPStatus.CONTENT_TOO_LARGE, errors.CONTENT_TOO_LARGE)
         return data
 
-    def client(self, edge_proxy_ip: str) -> str:
+    def client(self, trusted_proxies: ipaddress.IPv4Network | ipaddress.IPv6Network) -> str:
         """The client's address: X-Forwarded-For when the peer is the edge (which
         replaces whatever a client sent), else the peer itself. Gunicorn applies
         forwarded_allow_ips to the scheme only, so this is the application's job."""
         peer = str(self.environ.get("REMOTE_ADDR", ""))
         forwarded = self.header("X-Forwarded-For")
-        if peer == edge_proxy_ip and forwarded:
+        if forwarded and is_in(peer, trusted_proxies):
             return forwarded.rsplit(",", 1)[-1].strip()
         return peer
+
+
+def is_in(address: str, network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    """Whether a peer address is in the network; a peer that is no IP address (a UNIX socket) is not."""
+    try:
+        return ipaddress.ip_address(address) in network
+    except ValueError:
+        return False

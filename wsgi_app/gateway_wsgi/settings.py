@@ -3,6 +3,7 @@ environment (compose passes .env's names unchanged); none has a default here,
 so a missing one stops the process with a message naming it."""
 
 import functools
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,15 @@ def required(name: str) -> str:
     return value
 
 
+def required_network(name: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A network in CIDR notation (a bare address is its /32 or /128), host bits unset,
+    as Gunicorn's forwarded_allow_ips requires too."""
+    try:
+        return ipaddress.ip_network(required(name))
+    except ValueError as error:
+        raise RuntimeError(f"environment variable {name}: {error}") from error
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     postgres_host: str
@@ -26,8 +36,8 @@ class Settings:
     postgres_password_file: Path
     # Connections per worker process: one per Gunicorn thread, never more.
     pool_size: int
-    # nginx's fixed address: the only peer whose X-Forwarded-For is believed.
-    edge_proxy_ip: str
+    # nginx: the only peers whose X-Forwarded-For is believed (docs/conventions.md).
+    trusted_proxy_cidr: ipaddress.IPv4Network | ipaddress.IPv6Network
     # The largest request body (.env holds its derivation); one byte more is a 413.
     request_body_max_bytes: int
 
@@ -40,7 +50,7 @@ class Settings:
             postgres_user=required("POSTGRES_USER"),
             postgres_password_file=Path(required("POSTGRES_PASSWORD_FILE")),
             pool_size=int(required("GUNICORN_THREADS")),
-            edge_proxy_ip=required("EDGE_PROXY_IP"),
+            trusted_proxy_cidr=required_network("TRUSTED_PROXY_CIDR"),
             request_body_max_bytes=int(required("REQUEST_BODY_MAX_BYTES")),
         )
 

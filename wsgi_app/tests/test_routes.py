@@ -83,7 +83,7 @@ def test_info_describes_this_process():
 
 
 def test_info_trusts_forwarding_headers_from_the_edge_only():
-    edge = settings.current().edge_proxy_ip
+    edge = str(next(settings.current().trusted_proxy_cidr.hosts()))
     forwarded = {"X-Forwarded-For": "203.0.113.9", "Host": "localhost:8443"}
     assert call("GET", "/info", headers=forwarded, peer=edge).json()["request"] == {
         "client": "203.0.113.9",

@@ -106,7 +106,8 @@ class ReadEndpointTests(ContractTestCase):
 
     def test_info_trusts_x_forwarded_for_from_the_edge_only(self) -> None:
         forwarded = {"HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.7"}
-        from_edge = self.client.get("/info", REMOTE_ADDR=settings.EDGE_PROXY_IP, **forwarded).json()
+        edge = str(next(settings.TRUSTED_PROXY_CIDR.hosts()))
+        from_edge = self.client.get("/info", REMOTE_ADDR=edge, **forwarded).json()
         from_elsewhere = self.client.get("/info", REMOTE_ADDR="192.0.2.1", **forwarded).json()
         # The edge's own entry is the last one; anything before it came from the client.
         self.assertEqual(from_edge["request"]["client"], "198.51.100.7")

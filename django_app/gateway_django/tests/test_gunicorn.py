@@ -113,9 +113,9 @@ class GunicornTests(TransactionTestCase):
 
     def test_forwarding_headers_are_trusted_from_the_edge_only(self) -> None:
         headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
-        with GunicornServer(EDGE_PROXY_IP="127.0.0.1") as edge:
+        with GunicornServer(TRUSTED_PROXY_CIDR="127.0.0.0/8") as edge:
             trusted = json.loads(edge.request("GET", "/django/info", headers).body)["request"]
-        with GunicornServer(EDGE_PROXY_IP="192.0.2.1") as elsewhere:
+        with GunicornServer(TRUSTED_PROXY_CIDR="192.0.2.0/24") as elsewhere:
             spoofed = json.loads(elsewhere.request("GET", "/django/info", headers).body)["request"]
         host = settings.PUBLIC_HOST
         self.assertEqual(trusted, {"client": "203.0.113.9", "scheme": "https", "host": host})

@@ -12,6 +12,14 @@ APP_DIR = Path(__file__).resolve().parents[2]
 
 def run_without(variable: str, *command: str) -> subprocess.CompletedProcess[str]:
     env = {name: value for name, value in os.environ.items() if name != variable}
+    return run(env, command)
+
+
+def run_with(variable: str, value: str, *command: str) -> subprocess.CompletedProcess[str]:
+    return run({**os.environ, variable: value}, command)
+
+
+def run(env: dict[str, str], command: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, *command], cwd=APP_DIR, env=env, capture_output=True, text=True, timeout=30, check=False
     )
@@ -19,15 +27,25 @@ def run_without(variable: str, *command: str) -> subprocess.CompletedProcess[str
 
 class MissingVariableTests(SimpleTestCase):
     def test_django_names_the_missing_variable(self) -> None:
-        for variable in ["GUNICORN_THREADS", "EDGE_PROXY_IP", "PUBLIC_HOST", "HTTPS_PORT", "REQUEST_BODY_MAX_BYTES"]:
+        for variable in ["GUNICORN_THREADS", "TRUSTED_PROXY_CIDR", "PUBLIC_HOST", "HTTPS_PORT", "REQUEST_BODY_MAX_BYTES"]:
             with self.subTest(variable=variable):
                 result = run_without(variable, "manage.py", "check")
                 self.assertNotEqual(result.returncode, 0)
                 self.assertIn(f"environment variable {variable} must be set", result.stderr)
 
     def test_gunicorn_names_the_missing_variable(self) -> None:
-        for variable in ["GUNICORN_WORKERS", "GUNICORN_THREADS", "EDGE_PROXY_IP", "SCRIPT_NAME"]:
+        for variable in ["GUNICORN_WORKERS", "GUNICORN_THREADS", "TRUSTED_PROXY_CIDR", "SCRIPT_NAME"]:
             with self.subTest(variable=variable):
                 result = run_without(variable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--check-config")
                 self.assertNotEqual(result.returncode, 0)
                 self.assertIn(f"environment variable {variable} must be set", result.stderr)
+
+
+class TrustedProxyTests(SimpleTestCase):
+    def test_a_network_with_host_bits_set_stops_the_start(self) -> None:
+        """192.0.2.10/24 is a typo for an address or for 192.0.2.0/24; Gunicorn refuses it too."""
+        for command in (["manage.py", "check"], ["-m", "gunicorn", "-c", "gunicorn.conf.py", "--check-config"]):
+            with self.subTest(command=command[0]):
+                result = run_with("TRUSTED_PROXY_CIDR", "192.0.2.10/24", *command)
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn("192.0.2.10/24", result.stderr)

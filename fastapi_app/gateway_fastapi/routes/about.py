@@ -26,7 +26,7 @@ async def index(request: Request) -> HTMLResponse:
 async def info(request: Request) -> Info:
     """The pid repeats across requests: Uvicorn workers are persistent processes.
     `request` is what the app sees after Uvicorn applied the forwarding headers,
-    which it does only for a peer at EDGE_PROXY_IP (serve.py)."""
+    which it does only for a peer in TRUSTED_PROXY_CIDR (serve.py)."""
     return _info(request)
 
 

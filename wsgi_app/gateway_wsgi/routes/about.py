@@ -62,7 +62,7 @@ def info(request: Request) -> Response:
             "pid": os.getpid(),
             "python": platform.python_version(),
             "request": {
-                "client": request.client(settings.current().edge_proxy_ip),
+                "client": request.client(settings.current().trusted_proxy_cidr),
                 # Gunicorn sets wsgi.url_scheme from X-Forwarded-Proto only when
                 # the peer is in forwarded_allow_ips (the edge).
                 "scheme": request.environ.get("wsgi.url_scheme"),

@@ -1,0 +1,32 @@
+"""settings.ServerSettings: whom Uvicorn trusts, read strictly from the environment."""
+
+import ipaddress
+
+import pytest
+from gateway_asgi.settings import ServerSettings
+
+
+@pytest.mark.parametrize(
+    ("value", "network"),
+    [("192.0.2.0/28", "192.0.2.0/28"), ("192.0.2.10", "192.0.2.10/32"), ("2001:db8::/64", "2001:db8::/64")],
+)
+def test_trusted_proxy_cidr_is_a_network(monkeypatch: pytest.MonkeyPatch, value: str, network: str) -> None:
+    monkeypatch.setenv("UVICORN_WORKERS", "3")
+    monkeypatch.setenv("TRUSTED_PROXY_CIDR", value)
+    assert ServerSettings.from_env() == ServerSettings(workers=3, trusted_proxy_cidr=ipaddress.ip_network(network))
+
+
+@pytest.mark.parametrize("value", ["192.0.2.10/24", "nginx", "192.0.2.0/33"])
+def test_a_malformed_trusted_network_stops_the_start(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """Uvicorn itself would take it for a host name and trust nobody, silently."""
+    monkeypatch.setenv("UVICORN_WORKERS", "3")
+    monkeypatch.setenv("TRUSTED_PROXY_CIDR", value)
+    with pytest.raises(RuntimeError, match=f"^environment variable TRUSTED_PROXY_CIDR: .*{value}"):
+        ServerSettings.from_env()
+
+
+def test_a_missing_trusted_network_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UVICORN_WORKERS", "3")
+    monkeypatch.delenv("TRUSTED_PROXY_CIDR", raising=False)
+    with pytest.raises(RuntimeError, match=r"^environment variable TRUSTED_PROXY_CIDR must be set"):
+        ServerSettings.from_env()
