@@ -34,6 +34,7 @@ class Request:
         "scheme",
         "script_name",
         "stdin",
+        "upgrade",
     )
 
     def __init__(
@@ -49,6 +50,7 @@ class Request:
         client: str,
         scheme: str,
         host: str,
+        upgrade: str = "",
     ) -> None:
         self.method = method
         self.path = path
@@ -62,6 +64,8 @@ class Request:
         self.client = client
         self.scheme = scheme
         self.host = host
+        # The protocol a client asked to switch to (Upgrade header), lowercased; "" for none.
+        self.upgrade = upgrade
 
     @classmethod
     def from_cgi(cls, environ: "Mapping[str, str]", stdin: "BinaryIO") -> "Request":
@@ -79,6 +83,7 @@ class Request:
             client=environ.get("REMOTE_ADDR", ""),
             scheme="https" if environ.get("HTTPS", "").lower() in ("on", "1") else "http",
             host=environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+            upgrade=environ.get("HTTP_UPGRADE", "").lower(),
         )
 
     def query_param(self, name: str) -> str | None:
