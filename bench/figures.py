@@ -19,7 +19,7 @@ from bench.summary import Summary
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
-BACKEND_NAMES = {"cgi": "CGI", "django": "Django", "fastapi": "FastAPI"}
+BACKEND_NAMES = {"cgi": "CGI", "django": "Django", "fastapi": "FastAPI", "django-asgi": "Django ASGI"}
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,23 @@
 
 from dataclasses import dataclass
 
-BACKENDS = ("cgi", "django", "fastapi")
+BACKENDS = ("cgi", "django", "fastapi", "django-asgi")
 WORKLOADS = ("hello", "json", "db", "queries", "fortunes", "io", "static")
 ROUTES = ("edge", "direct")
 
 STATIC_WORKLOAD = "static"
 EDGE_SERVICE = "nginx"
-USER_CLASSES = {"cgi": "CgiUser", "django": "DjangoUser", "fastapi": "FastapiUser"}
+USER_CLASSES = {"cgi": "CgiUser", "django": "DjangoUser", "fastapi": "FastapiUser", "django-asgi": "DjangoAsgiUser"}
 STATIC_USER_CLASS = "StaticUser"
 
 DEFAULT_EDGE_HOST = "https://nginx"
 # Same paths as through the edge (each app knows its prefix). CGI has none:
 # fcgiwrap speaks only FastCGI, the edge is its one HTTP server.
-DEFAULT_DIRECT_HOSTS = {"django": "http://django:8000", "fastapi": "http://fastapi:8000"}
+DEFAULT_DIRECT_HOSTS = {
+    "django": "http://django:8000",
+    "fastapi": "http://fastapi:8000",
+    "django-asgi": "http://django-asgi:8000",
+}
 NO_DIRECT_REASON = {"cgi": "no direct cell: fcgiwrap speaks FastCGI only, Nginx is its HTTP server"}
 
 

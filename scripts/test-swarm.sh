@@ -81,7 +81,7 @@ no_upstream() {   # the dump holds the Swarm routes and no upstream{}
 }
 check "no upstream{} in the edge's configuration (nginx -T)" no_upstream
 
-for backend in cgi django fastapi wsgi asgi; do
+for backend in cgi django fastapi wsgi asgi django-asgi; do
   check "$backend /info through the edge" is_200 "/$backend/info"
   check "$backend /db through the edge" is_200 "/$backend/db"
 done
@@ -96,6 +96,7 @@ upgrade() {
 }
 is_101() { [ "$(upgrade "$1")" = 101 ]; }
 check "asgi WebSocket upgrade through the edge" is_101 /asgi/ws/echo
+check "django-asgi WebSocket upgrade through the edge" is_101 /django-asgi/ws/echo
 # burst=5: of 7 login POSTs at once, the 7th at least is refused at the edge.
 login_limited() {
   local i codes=""
@@ -120,13 +121,13 @@ per_task() {   # per_task SERVICE: its formula for one task
   case "$1" in
     cgi) echo "$(size FCGI_CHILDREN)" ;;
     django | wsgi) echo $(($(size GUNICORN_WORKERS) * $(size GUNICORN_THREADS))) ;;
-    fastapi) echo $(($(size UVICORN_WORKERS) * $(size DB_POOL_MAX))) ;;
+    fastapi | django-asgi) echo $(($(size UVICORN_WORKERS) * $(size DB_POOL_MAX))) ;;
     asgi) echo $(($(size UVICORN_WORKERS) * ($(size DB_POOL_MAX) + 1))) ;;   # + one LISTEN per worker
   esac
 }
 connections() {   # connections [SERVICE EXTRA]
   local total=$OTHER_CLIENTS service tasks
-  for service in cgi django fastapi wsgi asgi; do
+  for service in cgi django fastapi wsgi asgi django-asgi; do
     tasks=$(docker service inspect --format '{{.Spec.Mode.Replicated.Replicas}}' "${SWARM_STACK}_$service")
     [ "$service" = "${1:-}" ] && tasks=$((tasks + $2))
     total=$((total + tasks * $(per_task "$service")))

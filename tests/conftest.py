@@ -24,7 +24,7 @@ LOOPBACK = "127.0.0.1"  # the ports are published on loopback only
 # host[:port] as a browser sends it: the scheme's default port is left out (RFC 9110 §4.2).
 PUBLIC_AUTHORITY = PUBLIC_HOST if HTTPS_PORT == 443 else f"{PUBLIC_HOST}:{HTTPS_PORT}"
 PUBLIC_ORIGIN = f"https://{PUBLIC_AUTHORITY}"
-BACKENDS = ("cgi", "django", "fastapi", "wsgi", "asgi")
+BACKENDS = ("cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi")
 # Chromium as root in a closed network: no sandbox (root), no calls home;
 # PUBLIC_HOST resolves to the loopback address the ports are published on.
 CHROMIUM_FLAGS = [

@@ -35,8 +35,8 @@ def test_default_matrix_covers_every_backend_and_workload_and_skips_cgi_direct()
         options.backends, options.workloads, options.routes, options.edge_host, DEFAULT_DIRECT_HOSTS
     )
     assert cells[0].slug == "edge-nginx-static"
-    assert len([c for c in cells if c.route == "edge"]) == 1 + 3 * 6
-    assert len([c for c in cells if c.route == "direct"]) == 2 * 6
+    assert len([c for c in cells if c.route == "edge"]) == 1 + 4 * 6
+    assert len([c for c in cells if c.route == "direct"]) == 3 * 6
     assert not any(c.route == "direct" and c.backend == "cgi" for c in cells)
     assert notes and notes[0].startswith("cgi: ")
 

@@ -4,7 +4,7 @@ import importlib
 import os
 import sys
 
-from gateway_cgi.errors import HttpError, internal_error, method_not_allowed, not_found
+from gateway_cgi.errors import HttpError, internal_error, method_not_allowed, not_found, websocket_refused
 from gateway_cgi.request import Request
 from gateway_cgi.response import Response
 from gateway_cgi.routes import ROUTES
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 def find_handler(request: Request) -> "Handler":
+    if request.upgrade == "websocket":
+        raise websocket_refused()
     methods = ROUTES.get(request.path)
     if methods is None:
         raise not_found()

@@ -24,6 +24,18 @@ def method_not_allowed(allowed: list[str]) -> HttpError:
     return HttpError(405, "method not allowed", {"Allow": ", ".join(allowed)})
 
 
+# RFC 6455 section 4.2.2: a server that does not accept a WebSocket handshake
+# answers with an HTTP error such as 400 Bad Request.
+WEBSOCKET_REFUSED = (
+    "WebSocket is not available here: CGI is one process, one request, one response; "
+    "the ASGI backends (/django-asgi/ws/echo, /asgi/ws/echo) speak it"
+)
+
+
+def websocket_refused() -> HttpError:
+    return HttpError(400, WEBSOCKET_REFUSED)
+
+
 def bad_request(message: str) -> HttpError:
     return HttpError(400, message)
 

@@ -31,6 +31,7 @@ class Request:
         "scheme",
         "script_name",
         "stdin",
+        "upgrade",
     )
 
     def __init__(
@@ -46,6 +47,7 @@ class Request:
         client: str,
         scheme: str,
         host: str,
+        upgrade: str = "",
     ) -> None:
         self.method = method
         self.path = path
@@ -59,6 +61,8 @@ class Request:
         self.client = client
         self.scheme = scheme
         self.host = host
+        # The protocol a client asked to switch to (Upgrade header), lowercased; "" for none.
+        self.upgrade = upgrade
 
     @classmethod
     def from_cgi(cls, environ: "Mapping[str, str]", stdin: "BinaryIO") -> "Request":
@@ -76,6 +80,7 @@ class Request:
             client=environ.get("REMOTE_ADDR", ""),
             scheme="https" if environ.get("HTTPS", "").lower() in ("on", "1") else "http",
             host=environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+            upgrade=environ.get("HTTP_UPGRADE", "").lower(),
         )
 
     def query_param(self, name: str) -> str | None:

@@ -37,3 +37,10 @@ def test_missing_setting_is_500_naming_the_variable(name: str) -> None:
     assert response.status == 500
     assert response.json() == {"error": "internal server error"}
     assert f"environment variable {name} is not set" in response.stderr
+
+
+@pytest.mark.parametrize("path", ["/ws/echo", "/hello"])
+def test_websocket_handshake_is_a_json_400_saying_why(path: str) -> None:
+    response = run_cgi(path, env_overrides={"HTTP_UPGRADE": "websocket", "HTTP_CONNECTION": "Upgrade"})
+    assert response.status == 400
+    assert "WebSocket is not available here" in response.json()["error"]

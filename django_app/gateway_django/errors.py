@@ -3,6 +3,7 @@
 import functools
 from collections.abc import Callable
 
+from asgiref.sync import iscoroutinefunction
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -22,18 +23,33 @@ def allow(*methods: str) -> Callable[[View], View]:
     API that reads no session or auth cookie, so there is nothing for CSRF to
     protect, and exempting them lets DELETE /hello get its 405 instead of a
     CSRF 403. The admin keeps Django's CSRF protection. HEAD runs the GET view;
-    Gunicorn sends its headers without the body (RFC 9110, section 9.3.2).
+    the server sends its headers without the body (RFC 9110, section 9.3.2).
+    An `async def` view stays a coroutine function, so Django's ASGI handler
+    awaits it on the event loop instead of running it in a thread.
     """
     allowed = (*methods, "HEAD") if "GET" in methods else methods
     allow_header = ", ".join(sorted(allowed))
 
+    def not_allowed() -> HttpResponse:
+        response = error_response(405, "method not allowed")
+        response["Allow"] = allow_header
+        return response
+
     def decorator(view: View) -> View:
+        if iscoroutinefunction(view):
+
+            @functools.wraps(view)
+            async def async_wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+                if request.method not in allowed:
+                    return not_allowed()
+                return await view(request, *args, **kwargs)
+
+            return csrf_exempt(async_wrapper)
+
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
             if request.method not in allowed:
-                response = error_response(405, "method not allowed")
-                response["Allow"] = allow_header
-                return response
+                return not_allowed()
             return view(request, *args, **kwargs)
 
         return csrf_exempt(wrapper)

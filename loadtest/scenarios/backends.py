@@ -22,3 +22,10 @@ class FastapiUser(ContractUser):
 
     backend = "fastapi"
     interface = "ASGI"
+
+
+class DjangoAsgiUser(ContractUser):
+    """The same Django project under Uvicorn (ASGI): async views for the I/O rows."""
+
+    backend = "django-asgi"
+    interface = "ASGI"

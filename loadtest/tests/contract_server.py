@@ -1,6 +1,6 @@
 """A tiny stand-in for the stack, standard library only, for bounded runs.
 
-It answers every contract row under /cgi/, /django/ and /fastapi/, the static
+It answers every contract row under /cgi/, /django/, /fastapi/ and /django-asgi/, the static
 file and the WebSocket echo, just well enough for the scenarios' checks, so a
 real Locust run can produce real CSV and HTML files in a few seconds.
 """
@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 STATIC_PATH = "/static/landing/style.css"
-INTERFACES = {"cgi": "CGI", "django": "WSGI", "fastapi": "ASGI"}
+INTERFACES = {"cgi": "CGI", "django": "WSGI", "fastapi": "ASGI", "django-asgi": "ASGI"}
 WEBSOCKET_MAGIC = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
 
 

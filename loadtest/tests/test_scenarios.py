@@ -27,6 +27,7 @@ EXPECTED_TAGS = {
     "CgiUser": CONTRACT_TAGS,
     "DjangoUser": CONTRACT_TAGS,
     "FastapiUser": CONTRACT_TAGS,
+    "DjangoAsgiUser": CONTRACT_TAGS,
     "StaticUser": {"static"},
     "WebSocketUser": {"ws_echo"},
 }

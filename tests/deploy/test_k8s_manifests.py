@@ -36,7 +36,7 @@ SECRET_FILES = {
     "locust.htpasswd",
 }
 WORKLOADS = {"Deployment", "StatefulSet", "Job"}
-HTTP_BACKENDS = {"cgi", "django", "fastapi", "wsgi", "asgi"}
+HTTP_BACKENDS = {"cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi"}
 
 Resource = dict[str, Any]
 
@@ -195,6 +195,7 @@ def test_the_connection_budget_fits_at_the_largest_replica_counts(local: list[Re
         "wsgi": size("GUNICORN_WORKERS") * size("GUNICORN_THREADS"),
         # The pool, plus each worker's LISTEN connection for /asgi/ws/messages.
         "asgi": size("UVICORN_WORKERS") * (size("DB_POOL_MAX") + 1),
+        "django-asgi": size("UVICORN_WORKERS") * size("DB_POOL_MAX"),
         "cgi": size("FCGI_CHILDREN"),
     }
     total = sum(most[name] * connections for name, connections in per_replica.items()) + OTHER_CLIENTS

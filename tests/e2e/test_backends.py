@@ -15,9 +15,17 @@ GREETINGS = {
     "fastapi": "Hello, ASGI World",
     "wsgi": "Hello, WSGI World",
     "asgi": "Hello, ASGI World",
+    "django-asgi": "Hello, ASGI World",
 }
-INTERFACES = {"cgi": "CGI", "django": "WSGI", "fastapi": "ASGI", "wsgi": "WSGI", "asgi": "ASGI"}
-SERVERS = {"cgi": "fcgiwrap", "django": "gunicorn", "fastapi": "uvicorn", "wsgi": "gunicorn", "asgi": "uvicorn"}
+INTERFACES = {"cgi": "CGI", "django": "WSGI", "fastapi": "ASGI", "wsgi": "WSGI", "asgi": "ASGI", "django-asgi": "ASGI"}
+SERVERS = {
+    "cgi": "fcgiwrap",
+    "django": "gunicorn",
+    "fastapi": "uvicorn",
+    "wsgi": "gunicorn",
+    "asgi": "uvicorn",
+    "django-asgi": "uvicorn",
+}
 # The setting that fixes each server's number of worker processes (.env, passed to the container).
 WORKER_SETTINGS = {
     "cgi": "FCGI_CHILDREN",
@@ -25,6 +33,7 @@ WORKER_SETTINGS = {
     "fastapi": "UVICORN_WORKERS",
     "wsgi": "GUNICORN_WORKERS",
     "asgi": "UVICORN_WORKERS",
+    "django-asgi": "UVICORN_WORKERS",
 }
 # A child of the server that serves no request: the bookkeeping process of
 # multiprocessing's "spawn" start method, which Uvicorn uses for its workers.
@@ -97,7 +106,7 @@ def pids(client, backend: str, count: int) -> list[int]:
     return [client.get(f"/{backend}/info").json()["pid"] for _ in range(count)]
 
 
-@pytest.mark.parametrize("backend", ["django", "fastapi", "wsgi", "asgi"])
+@pytest.mark.parametrize("backend", ["django", "fastapi", "wsgi", "asgi", "django-asgi"])
 def test_persistent_workers_serve_every_request(client, backend):
     _, workers = server_workers(backend)
     served = set(pids(client, backend, 40))
@@ -135,7 +144,7 @@ def concurrent_io(ssl_context, backend: str, count: int, seconds: float = IO_SEC
     return elapsed
 
 
-@pytest.mark.parametrize("backend", ["fastapi", "asgi"])
+@pytest.mark.parametrize("backend", ["fastapi", "asgi", "django-asgi"])
 def test_asgi_waits_without_holding_a_worker(ssl_context, backend):
     # 40 waits of 0.5 s: 20 s one after another, 10 s on two blocked workers; the event loop overlaps them all.
     assert concurrent_io(ssl_context, backend, 40) < 3 * IO_SECONDS

@@ -110,10 +110,17 @@ def test_io_rejects_out_of_range_or_non_integer(client, backend, query):
     assert_json_error(client.get(f"/{backend}/io?{query}"))
 
 
+# Django alone says which rows are `async def` views: none under WSGI, the I/O rows under ASGI.
+ASYNC_VIEWS = {"django": [], "django-asgi": ["/db", "/io", "/messages", "/queries"]}
+
+
 def test_info_fields(client, backend):
     info = client.get(f"/{backend}/info").json()
-    assert set(info) == {"interface", "server", "framework", "pid", "python", "request"}
+    extra = {"async_views"} if backend in ASYNC_VIEWS else set()
+    assert set(info) == {"interface", "server", "framework", "pid", "python", "request"} | extra
     assert set(info["request"]) == {"client", "scheme", "host"}
+    if backend in ASYNC_VIEWS:
+        assert info["async_views"] == ASYNC_VIEWS[backend]
 
 
 def test_message_posted_via_one_backend_is_read_back_via_all(client, backend):

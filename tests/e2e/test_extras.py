@@ -29,7 +29,7 @@ def test_docs_page_and_all_its_assets_come_from_the_stack(client):
     assert "/fastapi/openapi.json" in page.text
 
 
-@pytest.mark.parametrize("backend", ["fastapi", "asgi"])
+@pytest.mark.parametrize("backend", ["fastapi", "asgi", "django-asgi"])
 def test_websocket_echo_through_the_edge(ca_file, backend):
     # A context of its own: httpx sets ALPN "h2" on the shared one, and a
     # WebSocket handshake is HTTP/1.1.
@@ -75,12 +75,17 @@ def test_message_feed_pushes_a_message_posted_through_the_edge(ca_file, client):
     assert pushed["text"] == text
 
 
-def test_websocket_is_refused_by_wsgi_with_a_json_reason(ca_file):
+@pytest.mark.parametrize("backend", ["wsgi", "django", "cgi"])
+def test_websocket_is_refused_by_wsgi_and_cgi_with_a_json_reason(ca_file, backend):
     ssl_context = ssl.create_default_context(cafile=str(ca_file))
 
     async def handshake() -> None:
         async with websockets.connect(
-            f"wss://{PUBLIC_AUTHORITY}/wsgi/hello", ssl=ssl_context, host=LOOPBACK, port=HTTPS_PORT, open_timeout=10
+            f"wss://{PUBLIC_AUTHORITY}/{backend}/ws/echo",
+            ssl=ssl_context,
+            host=LOOPBACK,
+            port=HTTPS_PORT,
+            open_timeout=10,
         ):
             pass
 
@@ -89,6 +94,21 @@ def test_websocket_is_refused_by_wsgi_with_a_json_reason(ca_file):
     response = refused.value.response
     assert response.status_code == 400
     assert "WebSocket" in json.loads(response.body)["error"]
+
+
+def test_websocket_to_an_unknown_path_of_django_asgi_is_a_json_404(ca_file):
+    ssl_context = ssl.create_default_context(cafile=str(ca_file))
+
+    async def handshake() -> None:
+        async with websockets.connect(
+            f"wss://{PUBLIC_AUTHORITY}/django-asgi/ws/nope", ssl=ssl_context, host=LOOPBACK, port=HTTPS_PORT
+        ):
+            pass
+
+    with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+        asyncio.run(handshake())
+    assert refused.value.response.status_code == 404
+    assert json.loads(refused.value.response.body) == {"error": "not found"}
 
 
 @pytest.mark.parametrize("backend", ["fastapi", "asgi"])
@@ -139,7 +159,7 @@ def test_admin_login_with_the_generated_password(ssl_context):
             assert model in index.text
 
 
-@pytest.mark.parametrize("path", ["/django/admin/login/", "/fastapi/docs"])
+@pytest.mark.parametrize("path", ["/django/admin/login/", "/fastapi/docs", "/django-asgi/"])
 def test_generated_links_carry_the_prefix(client, path):
     text = client.get(path).text
     links = re.findall(r"""(?:href|action|src)=["']([^"'#][^"']*)["']""", text)
@@ -147,4 +167,4 @@ def test_generated_links_carry_the_prefix(client, path):
     for link in links:
         # Absolute paths under a prefix, or URLs of this very site: never a bare /admin/ or /docs.
         local = link.removeprefix(PUBLIC_ORIGIN)
-        assert local.startswith(("/django/", "/fastapi/", "/static/")), link
+        assert local.startswith(("/django/", "/fastapi/", "/django-asgi/", "/static/")), link

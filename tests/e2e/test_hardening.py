@@ -142,6 +142,7 @@ def test_the_policy_is_enforced_and_a_violation_is_seen(context):
         ("/fastapi/", 200),
         ("/wsgi/", 200),
         ("/asgi/", 200),
+        ("/django-asgi/", 200),
         ("/django/admin/login/", 200),
         ("/fastapi/docs", 200),
     ],

@@ -15,8 +15,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from tests.conftest import PUBLIC_ORIGIN, compose, edge_client, read_secret
 from tests.e2e.test_hardening import WatchedPage
 
-USER_CLASSES = ("CgiUser", "DjangoUser", "FastapiUser", "StaticUser", "WebSocketUser")
-PREFIXES = {"CgiUser": "/cgi/", "DjangoUser": "/django/", "FastapiUser": "/fastapi/", "StaticUser": "/static/"}
+USER_CLASSES = ("CgiUser", "DjangoUser", "FastapiUser", "DjangoAsgiUser", "StaticUser", "WebSocketUser")
+PREFIXES = {
+    "CgiUser": "/cgi/",
+    "DjangoUser": "/django/",
+    "FastapiUser": "/fastapi/",
+    "DjangoAsgiUser": "/django-asgi/",
+    "StaticUser": "/static/",
+}
 UI = "/locust/"
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import HTTP_PORT, HTTPS_PORT, LOOPBACK, compose, inspect_container
 
-LONG_RUNNING = ("nginx", "cgi", "django", "fastapi", "wsgi", "asgi", "db", "locust", "locust-worker")
+LONG_RUNNING = ("nginx", "cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi", "db", "locust", "locust-worker")
 
 
 def test_nginx_config_is_valid_in_the_running_image():
@@ -43,7 +43,7 @@ def test_only_the_edge_publishes_and_only_its_two_ports_on_loopback():
 
 
 def test_no_secret_in_any_environment():
-    for service in ("db", "django", "fastapi", "cgi", "wsgi", "asgi"):
+    for service in ("db", "django", "fastapi", "cgi", "wsgi", "asgi", "django-asgi"):
         env = "\n".join(inspect_container(service)["Config"]["Env"])
         password = compose("exec", "-T", service, "cat", "/run/secrets/gateway/db_password").stdout
         assert len(password) >= 32

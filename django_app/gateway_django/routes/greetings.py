@@ -3,11 +3,13 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from gateway_django.errors import allow
+from gateway_django.routes.about import interface
 
 
 @allow("GET")
 def hello(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Hello, WSGI World", content_type="text/plain; charset=utf-8")
+    # "Hello, WSGI World" under Gunicorn, "Hello, ASGI World" under Uvicorn: one sync view, both handlers.
+    return HttpResponse(f"Hello, {interface(request)} World", content_type="text/plain; charset=utf-8")
 
 
 @allow("GET")

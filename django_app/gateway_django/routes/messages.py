@@ -1,4 +1,8 @@
-"""GET/POST /messages: the guestbook every backend shares (docs/contract.md)."""
+"""GET/POST /messages: the guestbook every backend shares (docs/contract.md).
+
+`messages` serves /django/ (WSGI); `async_messages` /django-asgi/ (ASGI), with
+the async ORM (`async for`, `acreate`).
+"""
 
 from django.http import HttpRequest, JsonResponse
 
@@ -6,7 +10,9 @@ from gateway_django import validation
 from gateway_django.errors import allow, error_response
 from gateway_django.models import Message
 
+# The `via` of a stored row: the backend, as the contract names it.
 VIA = "django"
+ASYNC_VIA = "django-asgi"
 MESSAGES_SHOWN = 50
 
 
@@ -24,6 +30,14 @@ def messages(request: HttpRequest) -> JsonResponse:
     return JsonResponse([message.as_json() for message in latest], safe=False)
 
 
+@allow("GET", "POST")
+async def async_messages(request: HttpRequest) -> JsonResponse:
+    if request.method == "POST":
+        return await async_post_message(request)
+    latest = Message.objects.order_by("-id")[:MESSAGES_SHOWN]
+    return JsonResponse([message.as_json() async for message in latest], safe=False)
+
+
 def post_message(request: HttpRequest) -> JsonResponse:
     try:
         new = validation.new_message(request)
@@ -32,4 +46,14 @@ def post_message(request: HttpRequest) -> JsonResponse:
     # One parameterized INSERT ... RETURNING: the database fills id and
     # created_at (its default now()), and the row it returns is the answer.
     message = Message.objects.create(author=new.author, text=new.text, via=VIA)
+    return JsonResponse(message.as_json(), status=201)
+
+
+async def async_post_message(request: HttpRequest) -> JsonResponse:
+    # The body is already in memory: Django's ASGI handler read it before the view.
+    try:
+        new = validation.new_message(request)
+    except validation.InvalidInput as exc:
+        return error_response(400, str(exc))
+    message = await Message.objects.acreate(author=new.author, text=new.text, via=ASYNC_VIA)
     return JsonResponse(message.as_json(), status=201)

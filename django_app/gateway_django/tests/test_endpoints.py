@@ -97,8 +97,9 @@ class ReadEndpointTests(ContractTestCase):
 
     def test_info(self) -> None:
         body = self.client.get("/info", SERVER_SOFTWARE="gunicorn/x.y").json()
-        self.assertEqual(set(body), {"interface", "server", "framework", "pid", "python", "request"})
+        self.assertEqual(set(body), {"interface", "server", "framework", "pid", "python", "request", "async_views"})
         self.assertEqual(body["interface"], "WSGI")
+        self.assertEqual(body["async_views"], [])  # the admin's views included: every view is sync under WSGI
         self.assertEqual(body["server"], "gunicorn/x.y")  # what the server put in the environ
         self.assertTrue(body["framework"].startswith("Django 5.2"))
         self.assertEqual(body["pid"], os.getpid())

@@ -1,0 +1,48 @@
+"""ASGI entry point Uvicorn loads (`config.asgi:application`, uvicorn_server.py).
+
+Django's ASGI handler serves HTTP only; a WebSocket handshake goes to
+gateway_django/routes/realtime.py on the raw ASGI messages instead. Each HTTP
+request's scope also records the server that called this application, which
+/info reports: ASGI has no SERVER_SOFTWARE, so it is read from the running task.
+"""
+
+import asyncio
+import os
+import sys
+from typing import Any
+
+from django.core.asgi import get_asgi_application
+
+# The image names config.settings; the django-asgi service (docker-compose.yml) names this one.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_asgi")
+
+django_application = get_asgi_application()
+
+# Imported once Django is set up (get_asgi_application() ran django.setup()).
+from django.conf import settings  # noqa: E402
+from gateway_django.routes import realtime  # noqa: E402
+from gateway_django.routes.about import SERVER_SCOPE_KEY  # noqa: E402
+
+
+def calling_server() -> str:
+    """The server running this request, from the running process: the module whose
+    coroutine drives the current task (Uvicorn runs each request as a task of its
+    protocol module, e.g. uvicorn.protocols.http.httptools_impl), that package's
+    version as loaded, and the event loop's implementation."""
+    task = asyncio.current_task()
+    frame = getattr(task.get_coro(), "cr_frame", None) if task else None
+    module = frame.f_globals.get("__name__", "") if frame else ""
+    package = module.partition(".")[0]
+    loop = type(asyncio.get_running_loop()).__module__.partition(".")[0]
+    if not package or package == __name__.partition(".")[0]:
+        return f"unknown (event loop: {loop})"
+    version = getattr(sys.modules.get(package), "__version__", "unknown")
+    return f"{package}/{version} ({module} on {loop})"
+
+
+async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope["type"] == "websocket":
+        handler = realtime.echo if scope["path"] == settings.FORCE_SCRIPT_NAME + realtime.ECHO_PATH else None
+        await (handler or realtime.not_found)(scope, receive, send)
+        return
+    await django_application({**scope, SERVER_SCOPE_KEY: calling_server()}, receive, send)

@@ -1,0 +1,32 @@
+"""Django settings of the ASGI deployment (/django-asgi/, Uvicorn): the same
+project (config/base.py), with the URLconf of async I/O views, no admin, the
+prefix, and the pool size of an event-loop worker. Selected by
+DJANGO_SETTINGS_MODULE=config.settings_asgi (docker-compose.yml: django-asgi).
+https://docs.djangoproject.com/en/5.2/howto/deployment/asgi/
+"""
+
+from config.base import *  # noqa: F403
+from config.base import ALLOWED_HOSTS, database, required, required_int
+
+ROOT_URLCONF = "config.urls_asgi"
+
+# The prefix nginx forwards unchanged (/django-asgi/hello). Gunicorn strips
+# SCRIPT_NAME itself; under ASGI Django strips FORCE_SCRIPT_NAME from the path
+# and builds every link with it (Uvicorn's root_path expects a proxy that
+# strips the prefix; ours keeps it).
+# https://docs.djangoproject.com/en/5.2/ref/settings/#force-script-name
+FORCE_SCRIPT_NAME = required("SCRIPT_NAME")
+
+# Direct hits inside the stack name this service (Locust's direct cells, `make bench`).
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "django-asgi"]
+
+# Django's docs for ASGI: no persistent connections, the backend's own pool
+# instead (base.py: CONN_MAX_AGE 0 and the psycopg pool). The async ORM runs
+# each query in the request's own thread (asgiref's ThreadSensitiveContext), and
+# the connection stays with the request until it ends, so a worker holds one
+# connection per request that queries, at most DB_POOL_MAX (the sizes of the
+# other Uvicorn services): the service opens at most
+# UVICORN_WORKERS x DB_POOL_MAX connections (docs/connection-budget.md); a
+# request beyond that waits for a free one (pool timeout, 3 s).
+# https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-database-connections
+DATABASES = {"default": database(pool_max_size=required_int("DB_POOL_MAX"))}

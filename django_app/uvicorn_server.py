@@ -1,0 +1,65 @@
+"""Uvicorn settings for the same Django project under ASGI (/django-asgi/):
+`python uvicorn_server.py`, the django-asgi service's command (docker-compose.yml).
+
+The same server settings as asgi_app and fastapi_app (their serve.py), one
+comment each, instead of a long command line. https://www.uvicorn.org/settings/
+
+Sizing (the defaults live in the repository's .env): UVICORN_WORKERS event-loop
+processes, one per core; each opens a database pool of at most DB_POOL_MAX
+connections (config/settings_asgi.py), so the service opens at most
+UVICORN_WORKERS x DB_POOL_MAX (docs/connection-budget.md). /io?ms=100 holds no
+thread and no connection: its throughput is bound by CPU, not by a pool.
+"""
+
+import os
+
+import uvicorn
+
+
+def required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise RuntimeError(f"environment variable {name} must be set (its default lives in .env)")
+    return value
+
+
+def main() -> None:
+    # The prefix (config/settings_asgi.py reads it too); a start without it would serve nothing.
+    required("SCRIPT_NAME")
+    uvicorn.run(
+        "config.asgi:application",
+        # All interfaces of the container; only the compose networks reach it.
+        host="0.0.0.0",  # noqa: S104
+        port=8000,
+        # Persistent processes supervised by Uvicorn (restarted if one dies).
+        workers=int(required("UVICORN_WORKERS")),
+        # Django 5.2 speaks no ASGI lifespan (its handler refuses any scope but
+        # http); its pool opens on the first query instead. "off": no start-up
+        # message saying lifespan is unsupported.
+        lifespan="off",
+        # Name the fast implementations explicitly so a missing wheel fails at
+        # start instead of silently falling back to the pure-Python ones.
+        loop="uvloop",
+        http="httptools",
+        ws="websockets-sansio",
+        # An echo needs no big frames; bounds memory per WebSocket (default 16 MiB).
+        ws_max_size=64 * 1024,
+        # Longer than nginx's upstream keepalive_timeout (60 s), so nginx always
+        # closes an idle keep-alive connection first and never reuses a socket
+        # Uvicorn is closing.
+        timeout_keep_alive=75,
+        # Take client address and scheme from X-Forwarded-For/-Proto, and only
+        # when the peer is nginx (anyone else's headers are ignored).
+        proxy_headers=True,
+        forwarded_allow_ips=required("EDGE_PROXY_IP"),
+        # nginx adds its own Server header at the edge.
+        server_header=False,
+        # On SIGTERM stop accepting, finish in-flight requests, then cut open
+        # WebSockets after 8 s: inside `docker stop`'s default 10 s (compose's
+        # stop_grace_period is longer still).
+        timeout_graceful_shutdown=8,
+    )
+
+
+if __name__ == "__main__":
+    main()
