@@ -48,8 +48,8 @@ class AppSettings:
             postgres_user=required("POSTGRES_USER"),
             postgres_password_file=Path(required("POSTGRES_PASSWORD_FILE")),
             # Connections per Uvicorn worker, opened at start and kept: the
-            # backend holds UVICORN_WORKERS x DB_POOL_MAX connections
-            # (docs/connection-budget.md).
+            # backend holds UVICORN_WORKERS x (DB_POOL_MAX + 1) connections with
+            # each worker's LISTEN connection (broadcast.py, docs/connection-budget.md).
             db_pool_max=int(required("DB_POOL_MAX")),
         )
 
@@ -79,7 +79,7 @@ class ServerSettings:
         return cls(
             # Persistent processes, each one event loop: more workers than the
             # cores they get only adds context switches, and each opens
-            # DB_POOL_MAX connections (UVICORN_WORKERS x DB_POOL_MAX in all).
+            # DB_POOL_MAX + 1 connections (its pool and its feed's LISTEN).
             workers=int(required("UVICORN_WORKERS")),
             # nginx's fixed address on the edge network: the only peer whose
             # X-Forwarded-For/-Proto Uvicorn applies (docs/conventions.md).
