@@ -147,3 +147,24 @@ def test_message_events_stream_a_posted_message_at_once(ssl_context, client, bac
     assert json.loads(fields["data"])["text"] == text
     assert fields["id"] == str(json.loads(fields["data"])["id"])
     assert arrived < 2, f"arrived {arrived:.2f} s after the POST"
+
+
+def test_locust_waiting_clients_get_every_kind_of_delivery_with_zero_failures():
+    """LongPollUser, MessageStreamUser and MessageFeedUser beside FastapiUser's
+    posts (the only task its tag leaves it), a bounded run in the compose network."""
+    from tests.e2e.test_load_testing import headless_run  # here: it imports Playwright's fixtures module
+
+    tags = ("post_messages", "poll_cgi", "poll_django", "poll_asgi", "sse_fastapi", "feed_asgi", "feed_fastapi")
+    stats = headless_run("FastapiUser", "LongPollUser", "MessageStreamUser", "MessageFeedUser", "--tags", *tags)
+    failures = {f"{row['method']} {row['name']}": row["num_failures"] for row in stats if row["num_failures"]}
+    assert not failures
+    delivered = {(row["method"], row["name"]) for row in stats if row["num_requests"]}
+    for kind in (
+        ("DELIVERY", "/cgi/poll"),
+        ("DELIVERY", "/django/poll"),
+        ("DELIVERY", "/asgi/poll"),
+        ("SSE", "/fastapi/events/messages"),
+        ("WSFEED", "/asgi/ws/messages"),
+        ("WSFEED", "/fastapi/ws/messages"),
+    ):
+        assert kind in delivered, f"no {kind[0]} on {kind[1]}: {sorted(delivered)}"
