@@ -9,7 +9,17 @@ network); the backend classes also run against an app server directly
 
 from scenarios import run_time  # noqa: F401  (registers its init listener)
 from scenarios.backends import CgiUser, DjangoUser, FastapiUser
+from scenarios.realtime import LongPollUser, MessageFeedUser, MessageStreamUser
 from scenarios.static import StaticUser
 from scenarios.websocket import WebSocketUser
 
-__all__ = ["CgiUser", "DjangoUser", "FastapiUser", "StaticUser", "WebSocketUser"]
+__all__ = [
+    "CgiUser",
+    "DjangoUser",
+    "FastapiUser",
+    "LongPollUser",
+    "MessageFeedUser",
+    "MessageStreamUser",
+    "StaticUser",
+    "WebSocketUser",
+]

@@ -22,7 +22,7 @@ from gateway_asgi.database import create_pool
 from gateway_asgi.errors import HttpError, error_response
 from gateway_asgi.request import Request, Scope
 from gateway_asgi.responses import Receive, Response, Send, send_response
-from gateway_asgi.routes import about, fortunes, greetings, health, messages, realtime, slow_io, world
+from gateway_asgi.routes import about, fortunes, greetings, health, messages, poll, realtime, slow_io, world
 from gateway_asgi.settings import Settings
 from gateway_asgi.validation import InvalidInput
 
@@ -44,6 +44,8 @@ ROUTES: dict[str, dict[str, Handler]] = {
     "/messages": {"GET": messages.latest_messages, "POST": messages.create_message},
     "/healthz": {"GET": health.healthz},
     "/events": {"GET": realtime.events},
+    "/events/messages": {"GET": realtime.message_events},
+    "/poll": {"GET": poll.poll},
 }
 WEBSOCKET_ROUTES: dict[str, WebSocketHandler] = {"/ws/echo": realtime.echo, "/ws/messages": realtime.message_feed}
 

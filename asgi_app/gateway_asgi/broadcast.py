@@ -2,8 +2,9 @@
 WebSocket subscriber of every Uvicorn worker.
 
 A POST reaches one worker, its subscribers may sit on another, so the fan-out
-goes through PostgreSQL: the INSERT notifies channel `message_created` with the
-new id (routes/messages.py), and each worker LISTENs on one connection of its
+goes through PostgreSQL: a trigger on table `message` notifies channel
+`message_created` with the new id on every INSERT, from any backend
+(django_app/gateway_django/migrations/0002_message_notify.py), and each worker LISTENs on one connection of its
 own and hands the row to its subscribers. The payload is the id, not the row:
 a NOTIFY payload is limited to 8000 bytes, and a 2000-character text can be more.
 https://www.postgresql.org/docs/current/sql-notify.html

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .routes import about, fortunes, greetings, health, messages, slow_io, world
+from .routes import about, fortunes, greetings, health, messages, poll, slow_io, world
 
 urlpatterns = [
     path("", about.index, name="index"),
@@ -15,4 +15,5 @@ urlpatterns = [
     path("io", slow_io.io_wait, name="io"),
     path("messages", messages.messages, name="messages"),
     path("healthz", health.healthz, name="healthz"),
+    path("poll", poll.poll, name="poll"),
 ]

@@ -1,5 +1,7 @@
 """Application factory: `uvicorn --factory gateway_fastapi.main:create_app`."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypedDict
@@ -10,12 +12,13 @@ from psycopg_pool import AsyncConnectionPool
 
 from gateway_fastapi.asgi_server import calling_server
 from gateway_fastapi.body_limit import BodyLimit
+from gateway_fastapi.broadcast import MessageFeed
 from gateway_fastapi.database import create_pool
 from gateway_fastapi.docs import install_docs
 from gateway_fastapi.errors import install_error_handlers
 from gateway_fastapi.head import HeadAsGet
 from gateway_fastapi.prefix import ForwardedPrefix
-from gateway_fastapi.routes import about, fortunes, greetings, health, messages, realtime, slow_io, world
+from gateway_fastapi.routes import about, fortunes, greetings, health, messages, poll, realtime, slow_io, world
 from gateway_fastapi.schemas import ErrorBody
 from gateway_fastapi.settings import AppSettings
 
@@ -25,6 +28,7 @@ class State(TypedDict):
 
     pool: AsyncConnectionPool[AsyncConnection]
     server: str
+    feed: MessageFeed
 
 
 def create_app(settings: AppSettings | None = None) -> FastAPI:
@@ -35,8 +39,17 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
         # One pool per worker process, opened at startup and closed (waiting for
         # borrowed connections) on shutdown. Opening does not wait for the
         # database: the process starts and /healthz reports 503 until it answers.
+        # The message feed's listener (one LISTEN connection per worker) runs
+        # as a task of this worker's loop, cancelled before the pool closes.
         async with create_pool(settings) as pool:
-            yield {"pool": pool, "server": calling_server()}
+            feed = MessageFeed(pool)
+            listening = asyncio.create_task(feed.listen(settings.conninfo()))
+            try:
+                yield {"pool": pool, "server": calling_server(), "feed": feed}
+            finally:
+                listening.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listening
 
     app = FastAPI(
         title="Gateway Lab - FastAPI (ASGI)",
@@ -50,7 +63,7 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
         # errors.validation_error answers 400 {"error": ...} instead.
         responses={"4XX": {"model": ErrorBody, "description": "Client error"}},
     )
-    for module in (about, greetings, world, fortunes, slow_io, messages, health, realtime):
+    for module in (about, greetings, world, fortunes, slow_io, messages, health, realtime, poll):
         app.include_router(module.router)
     install_docs(app)
     install_error_handlers(app)

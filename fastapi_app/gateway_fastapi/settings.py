@@ -58,8 +58,8 @@ class AppSettings:
             postgres_user=required("POSTGRES_USER"),
             postgres_password_file=Path(required("POSTGRES_PASSWORD_FILE")),
             # Connections per Uvicorn worker, opened at start and kept: the
-            # backend holds UVICORN_WORKERS x DB_POOL_MAX connections
-            # (docs/connection-budget.md).
+            # backend holds UVICORN_WORKERS x (DB_POOL_MAX + 1) connections with
+            # each worker's LISTEN connection (broadcast.py, docs/connection-budget.md).
             db_pool_max=int(required("DB_POOL_MAX")),
             # The largest request body (.env holds its derivation); one byte
             # more is a 413 (body_limit.py).
@@ -92,7 +92,7 @@ class ServerSettings:
         return cls(
             # Persistent processes, each one event loop: more workers than the
             # cores they get only adds context switches, and each opens
-            # DB_POOL_MAX connections (UVICORN_WORKERS x DB_POOL_MAX in all).
+            # DB_POOL_MAX + 1 connections (its pool and its feed's LISTEN).
             workers=int(required("UVICORN_WORKERS")),
             # The only peers whose X-Forwarded-For/-Proto Uvicorn applies: nginx
             # (docs/conventions.md). Parsed strictly here because Uvicorn takes

@@ -1,5 +1,8 @@
 import json
+import time
+from collections.abc import Iterator
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
@@ -44,3 +47,59 @@ def test_events_rejects_out_of_range_with_400(client: TestClient, query: str) ->
     response = client.get(f"/fastapi/events?{query}")
     assert response.status_code == 400
     assert "error" in response.json()
+
+
+def test_message_feed_broadcasts_each_stored_message_to_every_client(client: TestClient) -> None:
+    with (
+        client.websocket_connect("/fastapi/ws/messages") as first,
+        client.websocket_connect("/fastapi/ws/messages") as second,
+        client.websocket_connect("/fastapi/ws/messages") as third,
+    ):
+        time.sleep(0.2)  # subscribed before the message is stored
+        posted = client.post("/fastapi/messages", json={"author": "feed", "text": "to all"}).json()
+        assert [ws.receive_json() for ws in (first, second, third)] == [posted] * 3
+
+
+def test_message_feed_pushes_a_row_any_other_writer_stored(client: TestClient, db: psycopg.Connection) -> None:
+    with client.websocket_connect("/fastapi/ws/messages") as websocket:
+        time.sleep(0.2)
+        # The table's trigger announces it (migration 0002), whoever wrote it.
+        (stored,) = db.execute(
+            "INSERT INTO message (author, text, via) VALUES ('other', 'elsewhere', 'test') RETURNING id"
+        ).fetchone()
+        pushed = websocket.receive_json()
+        assert (pushed["id"], pushed["text"], pushed["via"]) == (stored, "elsewhere", "test")
+
+
+def next_message_event(lines: Iterator[str]) -> dict[str, str]:
+    """The next event's fields; comment lines (": ping") skipped."""
+    fields: dict[str, str] = {}
+    for line in lines:
+        if not line and fields:
+            return fields
+        if line and not line.startswith(":"):
+            name, _, value = line.partition(": ")
+            fields[name] = value
+    raise AssertionError("the stream ended")
+
+
+def test_message_events_stream_each_stored_message(client: TestClient) -> None:
+    with client.stream("GET", "/fastapi/events/messages") as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert response.headers["x-accel-buffering"] == "no"
+        lines = response.iter_lines()
+        assert next(lines) == ": subscribed"
+        posted = client.post("/fastapi/messages", json={"author": "sse", "text": "live"}).json()
+        event = next_message_event(lines)
+    assert (event["event"], event["id"]) == ("message", str(posted["id"]))
+    assert json.loads(event["data"]) == posted
+
+
+def test_message_events_replay_what_a_reconnecting_client_missed(client: TestClient, db: psycopg.Connection) -> None:
+    (missed,) = db.execute(
+        "INSERT INTO message (author, text, via) VALUES ('sse', 'missed', 'test') RETURNING id"
+    ).fetchone()
+    with client.stream("GET", "/fastapi/events/messages", headers={"Last-Event-ID": str(missed - 1)}) as response:
+        event = next_message_event(response.iter_lines())
+    assert event["id"] == str(missed)
+    assert json.loads(event["data"])["text"] == "missed"

@@ -1,8 +1,10 @@
 """A tiny stand-in for the stack, standard library only, for bounded runs.
 
-It answers every contract row under /cgi/, /django/, /fastapi/ and /django-asgi/, the static
-file and the WebSocket echo, just well enough for the scenarios' checks, so a
-real Locust run can produce real CSV and HTML files in a few seconds.
+It answers every contract row under /cgi/, /django/, /fastapi/, /wsgi/,
+/asgi/ and /django-asgi/, the static file, the WebSocket echo, and the message feed (long poll,
+SSE, broadcast WebSocket: a new message every 100 ms), just well enough for
+the scenarios' checks, so a real Locust run can produce real CSV and HTML
+files in a few seconds.
 """
 
 import base64
@@ -14,17 +16,31 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 STATIC_PATH = "/static/landing/style.css"
-INTERFACES = {"cgi": "CGI", "django": "WSGI", "fastapi": "ASGI", "django-asgi": "ASGI"}
+INTERFACES = {"cgi": "CGI", "django": "WSGI", "fastapi": "ASGI", "wsgi": "WSGI", "asgi": "ASGI", "django-asgi": "ASGI"}
+# The fake feed: one message this often, for at most this many on one connection.
+FEED_INTERVAL_S = 0.1
+FEED_MESSAGES = 100
 WEBSOCKET_MAGIC = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
 
 
 def _world_row() -> dict[str, int]:
     # Test data, not secrets: the standard generator is the right tool.
     return {"id": random.randint(1, 10_000), "randomNumber": random.randint(1, 10_000)}  # noqa: S311
+
+
+def _new_message(backend: str) -> dict[str, object]:
+    return {
+        "id": time.monotonic_ns(),
+        "author": "feed",
+        "text": "new",
+        "via": backend,
+        "created_at": datetime.now(UTC).isoformat(),
+    }
 
 
 class ContractHandler(BaseHTTPRequestHandler):
@@ -56,6 +72,10 @@ class ContractHandler(BaseHTTPRequestHandler):
             return self._send(200, "body { margin: 0 }\n", "text/css")
         if url.path == "/fastapi/ws/echo":
             return self._echo_websocket()
+        if url.path.endswith("/ws/messages"):
+            return self._feed_websocket(url.path.split("/")[1])
+        if url.path.endswith("/events/messages"):
+            return self._message_events(url.path.split("/")[1])
         _, backend, endpoint = [*url.path.split("/", 2), "", ""][:3]
         if backend not in INTERFACES:
             return self._json({"error": "not found"}, 404)
@@ -84,6 +104,9 @@ class ContractHandler(BaseHTTPRequestHandler):
                 self._json({"interface": interface, "server": "test", "framework": "test", "pid": 1, "python": "3"})
             case "messages":
                 self._json([])
+            case "poll":
+                time.sleep(FEED_INTERVAL_S)
+                self._json([_new_message(backend)])
             case "healthz":
                 self._json({"status": "ok"})
             case _:
@@ -94,8 +117,36 @@ class ContractHandler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self._json({"id": 1, **body, "via": backend}, 201)
 
+    def _message_events(self, backend: str) -> None:
+        """A server-sent-events stream of fake messages, until the client leaves or FEED_MESSAGES."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        self.wfile.write(b": subscribed\n\n")
+        for _ in range(FEED_MESSAGES):
+            time.sleep(FEED_INTERVAL_S)
+            message = _new_message(backend)
+            self.wfile.write(f"event: message\nid: {message['id']}\ndata: {json.dumps(message)}\n\n".encode())
+            self.wfile.flush()
+
+    def _feed_websocket(self, backend: str) -> None:
+        """RFC 6455 handshake, then a fake message as a text frame until the client leaves or FEED_MESSAGES."""
+        self._accept_websocket()
+        for _ in range(FEED_MESSAGES):
+            time.sleep(FEED_INTERVAL_S)
+            self._write_text_frame(json.dumps(_new_message(backend)).encode())
+        self.close_connection = True
+
     def _echo_websocket(self) -> None:
         """RFC 6455 handshake, then echo text frames until the client closes."""
+        self._accept_websocket()
+        while (message := self._read_frame()) is not None:
+            self._write_text_frame(message)
+        self.close_connection = True
+
+    def _accept_websocket(self) -> None:
         digest = hashlib.sha1((self.headers["Sec-WebSocket-Key"] + WEBSOCKET_MAGIC).encode(), usedforsecurity=False)
         self.send_response(101)
         self.send_header("Upgrade", "websocket")
@@ -103,9 +154,6 @@ class ContractHandler(BaseHTTPRequestHandler):
         self.send_header("Sec-WebSocket-Accept", base64.b64encode(digest.digest()).decode())
         self.end_headers()
         self.wfile.flush()
-        while (message := self._read_frame()) is not None:
-            self._write_text_frame(message)
-        self.close_connection = True
 
     def _read_frame(self) -> bytes | None:
         header = self.rfile.read(2)

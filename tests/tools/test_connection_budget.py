@@ -31,8 +31,8 @@ def budget(settings: dict[str, str]) -> int:
 
     gunicorn_service = size("GUNICORN_WORKERS") * size("GUNICORN_THREADS")  # django, wsgi
     uvicorn_service = size("UVICORN_WORKERS") * size("DB_POOL_MAX")  # fastapi, asgi, django-asgi
-    feed_listeners = size("UVICORN_WORKERS")  # asgi: one LISTEN connection per worker
-    return 2 * gunicorn_service + 3 * uvicorn_service + feed_listeners + size("FCGI_CHILDREN") + OTHER_CLIENTS
+    feed_listeners = size("UVICORN_WORKERS")  # fastapi, asgi: one LISTEN connection per worker
+    return 2 * gunicorn_service + 3 * uvicorn_service + 2 * feed_listeners + size("FCGI_CHILDREN") + OTHER_CLIENTS
 
 
 def available() -> int:

@@ -14,7 +14,7 @@ from gateway_wsgi import errors
 from gateway_wsgi.errors import HttpError, error_response
 from gateway_wsgi.request import Environ, Request
 from gateway_wsgi.responses import Response
-from gateway_wsgi.routes import about, fortunes, greetings, health, messages, slow_io, world
+from gateway_wsgi.routes import about, fortunes, greetings, health, messages, poll, slow_io, world
 from gateway_wsgi.validation import InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ ROUTES: dict[str, dict[str, Handler]] = {
     "/io": {"GET": slow_io.wait},
     "/messages": {"GET": messages.latest_messages, "POST": messages.create_message},
     "/healthz": {"GET": health.healthz},
+    "/poll": {"GET": poll.poll},
 }
 
 

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from http import HTTPStatus
 
-from gateway_asgi import broadcast, validation
+from gateway_asgi import validation
 from gateway_asgi.request import Request
 from gateway_asgi.responses import Response, json_response
 
@@ -11,15 +11,11 @@ VIA = "asgi"
 LATEST_COUNT = 50
 # Ids come from an identity column, so id order is insertion order.
 SELECT_LATEST = "SELECT id, author, text, via, created_at FROM message ORDER BY id DESC LIMIT %s"
-# created_at is the column's default: the database stamps the row, never the backend. The
-# same statement tells every worker's live feed (broadcast.py) the new id;
-# PostgreSQL delivers the notification when the row is committed.
-INSERT_MESSAGE = f"""
-WITH stored AS (
-  INSERT INTO message (author, text, via) VALUES (%s, %s, %s) RETURNING id, author, text, via, created_at
+# created_at is the column's default: the database stamps the row, never the backend.
+# The table's trigger notifies every worker's live feed (broadcast.py) of the new id.
+INSERT_MESSAGE = (
+    "INSERT INTO message (author, text, via) VALUES (%s, %s, %s) RETURNING id, author, text, via, created_at"
 )
-SELECT id, author, text, via, created_at FROM stored, pg_notify('{broadcast.CHANNEL}', stored.id::text)
-"""  # noqa: S608 - the channel is a constant (broadcast.CHANNEL), not input
 
 MessageRow = tuple[int, str, str, str, datetime]
 

@@ -1,5 +1,6 @@
 """Long-lived connections on the raw ASGI websocket messages: an echo (/ws/echo)
-and the live message feed (/ws/messages); and a server-sent-events stream (/events).
+and the live message feed (/ws/messages); and server-sent-events streams: ticks
+(/events) and the live message feed (/events/messages).
 
 https://asgi.readthedocs.io/en/latest/specs/www.html#websocket
 """
@@ -11,7 +12,7 @@ from http import HTTPStatus
 from typing import Any
 
 from gateway_asgi import validation
-from gateway_asgi.broadcast import MessageFeed
+from gateway_asgi.broadcast import MessageFeed, Row
 from gateway_asgi.request import Request
 from gateway_asgi.responses import Receive, Response, Send
 from gateway_asgi.routes.messages import as_json
@@ -19,6 +20,12 @@ from gateway_asgi.routes.messages import as_json
 # Bounds keep one request's stream under 100 x 5 s; it is a demo, not a feed.
 MAX_TICKS = 100
 MAX_INTERVAL_MS = 5_000
+# A comment line this often keeps a quiet /events/messages stream inside
+# nginx's proxy_read_timeout (30 s, nginx/snippets/proxy/timeouts.conf).
+KEEP_ALIVE_S = 15.0
+# What a reconnecting EventSource is sent at once, newer than its Last-Event-ID.
+REPLAY_COUNT = 50
+SELECT_NEWER = "SELECT id, author, text, via, created_at FROM message WHERE id > %s ORDER BY id LIMIT %s"
 
 
 async def echo(scope: dict[str, Any], receive: Receive, send: Send) -> None:
@@ -85,3 +92,45 @@ async def _ticks(count: int, interval_ms: int) -> AsyncIterator[bytes]:
             await asyncio.sleep(interval_ms / 1000)
         data = json.dumps({"tick": tick, "of": count}, separators=(",", ":"))
         yield f"event: tick\nid: {tick}\ndata: {data}\n\n".encode()
+
+
+async def message_events(request: Request) -> Response:
+    """Each newly stored message as one `message` event whose id is the message
+    id, until the client leaves. A reconnecting EventSource sends the last id
+    it saw as `Last-Event-ID` and first gets what it missed (up to 50 rows).
+    https://html.spec.whatwg.org/multipage/server-sent-events.html#the-last-event-id-header"""
+    last_seen = request.header("Last-Event-ID")
+    return Response(
+        HTTPStatus.OK,
+        "text/event-stream; charset=utf-8",
+        headers=[("Cache-Control", "no-cache"), ("X-Accel-Buffering", "no")],
+        stream=_message_events(request, int(last_seen) if last_seen.isascii() and last_seen.isdigit() else None),
+    )
+
+
+async def _message_events(request: Request, last_seen: int | None) -> AsyncIterator[bytes]:
+    feed: MessageFeed = request.scope["state"]["feed"]
+    queue = feed.subscribe()
+    try:
+        # A comment first: the client knows it is subscribed, and nginx sends the headers on.
+        yield b": subscribed\n\n"
+        if last_seen is not None:
+            async with request.pool.connection() as connection:
+                cursor = await connection.execute(SELECT_NEWER, (last_seen, REPLAY_COUNT))
+                for row in await cursor.fetchall():
+                    yield _message_event(row)
+        while True:
+            try:
+                async with asyncio.timeout(KEEP_ALIVE_S):
+                    row = await queue.get()
+            except TimeoutError:
+                yield b": keep-alive\n\n"
+                continue
+            yield _message_event(row)
+    finally:
+        feed.unsubscribe(queue)
+
+
+def _message_event(row: Row) -> bytes:
+    data = json.dumps(as_json(row), ensure_ascii=False, separators=(",", ":"))
+    return f"event: message\nid: {row[0]}\ndata: {data}\n\n".encode()

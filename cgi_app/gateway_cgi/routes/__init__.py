@@ -15,4 +15,5 @@ ROUTES: dict[str, dict[str, str]] = {
     "/io": {"GET": "slow_io:wait"},
     "/messages": {"GET": "messages:latest_messages", "POST": "messages:create_message"},
     "/healthz": {"GET": "health:healthz"},
+    "/poll": {"GET": "poll:poll"},
 }
