@@ -3,6 +3,9 @@
 # then run the command (nginx):
 #   PUBLIC_HOST  the site's host name        -> server_name, $public_host
 #   HTTPS_PORT   the HTTPS port users see    -> $public_port, $public_port_suffix
+# and copy upstreams/ to /tmp/nginx/rendered/upstreams/, the copy nginx reads:
+# scripts/replicas.sh rewrites a copy there to take a replica out of service
+# before it stops (the image's own files are read-only).
 # Both come from compose; there is no default here.
 set -eu
 
@@ -36,4 +39,6 @@ cat >/tmp/nginx/rendered/server-name.conf <<CONF
 # Rendered by nginx-entrypoint from PUBLIC_HOST; do not edit.
 server_name $host;
 CONF
+mkdir -p /tmp/nginx/rendered/upstreams
+cp /etc/nginx/upstreams/*.conf /tmp/nginx/rendered/upstreams/
 exec "$@"
