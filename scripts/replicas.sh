@@ -121,9 +121,24 @@ route_by_name() {   # route_by_name BACKEND: the upstream as shipped, the name r
   reload
 }
 
-add() {   # add BACKEND N: N replicas, the running ones kept as they are
+healthy() {   # healthy CONTAINER...: each one's healthcheck passes
+  local id
+  for id in "$@"; do
+    [ "$(docker inspect -f '{{.State.Health.Status}}' "$id")" = healthy ] || return 1
+  done
+}
+
+add() {   # add BACKEND N: N replicas, the running ones kept as they are, once all are healthy
+  local deadline=$((SECONDS + WAIT_SECONDS))
   check_budget "$1=$2"
-  docker compose up -d --no-deps --no-recreate --no-build --wait --wait-timeout "$WAIT_SECONDS" --scale "$1=$2" "$1"
+  docker compose up -d --no-deps --no-recreate --no-build --scale "$1=$2" "$1"
+  # Not `up --wait`: it gives up at the first failed check, and a check may
+  # time out once on a busy host before the replica settles.
+  # shellcheck disable=SC2046  # container ids, one per word
+  until healthy $(containers "$1"); do
+    [ "$SECONDS" -lt "$deadline" ] || die "$1: not every replica is healthy after ${WAIT_SECONDS}s (docker compose ps $1)"
+    sleep 1
+  done
 }
 
 remove() {   # remove BACKEND CONTAINER...: out of nginx's view, then a graceful stop
