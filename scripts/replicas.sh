@@ -40,9 +40,11 @@ is_backend() { [[ " ${BACKENDS[*]} " == *" $1 "* ]]; }
 
 # Compose is asked once, for the edge; plain `docker` calls do the rest, by
 # compose's labels (a `docker compose` call parses the whole project: seconds).
-EDGE_ID=$(docker compose ps -q nginx)
-[ -n "$EDGE_ID" ] || die "nginx is not running: start the stack first (make up)"
-PROJECT=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.project"}}' "$EDGE_ID")
+find_stack() {
+  EDGE_ID=$(docker compose ps -q nginx)
+  [ -n "$EDGE_ID" ] || die "nginx is not running: start the stack first (make up)"
+  PROJECT=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.project"}}' "$EDGE_ID")
+}
 
 containers() {   # the backend's running containers, oldest first
   local ids
@@ -162,6 +164,7 @@ scale() {
     n=${argument#*=}
     is_backend "$backend" && [[ "$n" =~ ^[1-9][0-9]*$ ]] || usage
   done
+  find_stack
   check_budget "$@" >/dev/null
   for argument in "$@"; do
     backend=$(tr '[:upper:]' '[:lower:]' <<<"${argument%%=*}")
@@ -183,6 +186,7 @@ deploy() {
   [ "$#" -eq 1 ] || usage
   backend=$(tr '[:upper:]' '[:lower:]' <<<"$1")
   is_backend "$backend" || usage
+  find_stack
   current=$(count "$backend")
   [ "$current" -gt 0 ] || die "$backend is not running: start the stack first (make up)"
   for old in $(containers "$backend"); do
