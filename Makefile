@@ -5,7 +5,7 @@ COMPOSE := docker compose
 export COMPOSE_PROJECT_NAME ?= gateway-lab
 export DOCKER_BUILDKIT := 1
 
-.PHONY: help bootstrap build up down clean logs ps test lint bench bench-compare bench-keep bench-figures measure ca-cert tls-install admin-password locust-password requirements k8s-validate swarm-up swarm-down test-swarm
+.PHONY: help bootstrap build up down clean logs ps scale deploy test lint bench bench-compare bench-keep bench-figures measure ca-cert tls-install admin-password locust-password requirements k8s-validate swarm-up swarm-down test-swarm
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -32,6 +32,14 @@ logs: ## follow the logs of every service
 
 ps: ## show services and their health
 	$(COMPOSE) ps
+
+scale: ## replicas behind the edge, no request lost: make scale DJANGO=3 FASTAPI=3 (CGI WSGI ASGI too)
+	@scripts/replicas.sh scale $(foreach b,CGI DJANGO FASTAPI WSGI ASGI,$(if $($(b)),$(b)=$($(b))))
+
+deploy: ## build a backend and replace its replicas one by one, no request lost: make deploy SERVICE=django
+	@test -n "$(SERVICE)" || { echo "usage: make deploy SERVICE=cgi|django|fastapi|wsgi|asgi" >&2; exit 2; }
+	$(COMPOSE) build $(SERVICE)
+	@scripts/replicas.sh deploy $(SERVICE)
 
 ca-cert: ## copy the stack's CA certificate to certs/ca.crt
 	@mkdir -p certs

@@ -21,6 +21,7 @@ stops the start with its name.
 """
 
 import os
+import time
 
 
 def required(name: str) -> str:
@@ -68,6 +69,34 @@ timeout = 30
 # exiting; compose's stop_grace_period (25 s) lets this run before SIGKILL.
 graceful_timeout = 20
 
+# post_worker_init below waits this long at most for a first database connection.
+POOL_WARM_UP_SECONDS = 15
+
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def post_worker_init(worker) -> None:
+    """Open the worker's connection pool before it accepts a request.
+
+    A reload (SIGHUP: `make test`'s tests/e2e/test_operations.py) or a worker
+    restart starts new workers while requests wait on the socket: a cold pool
+    would make the first ones wait on new PostgreSQL connections and fail past
+    the pool's 3 s timeout on a busy host. Bounded: with the database down the
+    worker still starts, and /healthz says so.
+    """
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    deadline = time.monotonic() + POOL_WARM_UP_SECONDS
+    while True:
+        try:
+            connection.ensure_connection()
+        except OperationalError as error:
+            if time.monotonic() < deadline:
+                continue  # the pool keeps connecting in the background; getconn waits its timeout again
+            worker.log.warning("database pool not ready, serving anyway: %s", error)
+            return
+        connection.close()  # back to the pool, for the request threads
+        return

@@ -4,6 +4,9 @@
 #   PUBLIC_HOST  the site's host name        -> server_name, $public_host
 #   HTTPS_PORT   the HTTPS port users see    -> $public_port, $public_port_suffix
 #   REQUEST_BODY_MAX_BYTES  the largest body -> client_max_body_size, client_body_buffer_size
+# and copy upstreams/ to /tmp/nginx/rendered/upstreams/, the copy nginx reads:
+# scripts/replicas.sh rewrites a copy there to take a replica out of service
+# before it stops (the image's own files are read-only).
 # All come from compose (.env); there is no default here.
 set -eu
 
@@ -47,4 +50,6 @@ cat >/tmp/nginx/rendered/request-body-size.conf <<CONF
 client_max_body_size $body_max;
 client_body_buffer_size $body_max;
 CONF
+mkdir -p /tmp/nginx/rendered/upstreams
+cp /etc/nginx/upstreams/*.conf /tmp/nginx/rendered/upstreams/
 exec "$@"

@@ -1,49 +1,62 @@
 """The PostgreSQL connection budget (docs/connection-budget.md) adds up.
 
-Reads the sizes from .env and the server's limits from postgres/postgresql.conf,
-so a change to either that no longer fits fails here, before any stack starts.
+scripts/connection_budget.py holds the formulas (scripts/replicas.sh asks it
+before starting a replica); this reads the sizes from .env and the server's
+limits from postgres/postgresql.conf through it, so a change to either that no
+longer fits fails here, before any stack starts.
 """
 
-import re
+import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OTHER_CLIENTS = 1 + 5  # migrate, and tests/psql/admin (docs/connection-budget.md)
+TOOL = ROOT / "scripts" / "connection_budget.py"
+_spec = importlib.util.spec_from_file_location("connection_budget", TOOL)
+connection_budget = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(connection_budget)
 
-
-def read_settings(path: Path) -> dict[str, str]:
-    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if re.match(r"^[A-Z_]+=", line))
-    return {name: value for name, value in pairs}
-
-
-def read_postgres_setting(name: str) -> int:
-    text = (ROOT / "postgres" / "postgresql.conf").read_text()
-    match = re.search(rf"^{name}\s*=\s*(\d+)", text, re.MULTILINE)
-    assert match, f"{name} is not set in postgres/postgresql.conf"
-    return int(match.group(1))
-
-
-def budget(settings: dict[str, str]) -> int:
-    def size(name: str) -> int:
-        return int(settings[name])
-
-    gunicorn_service = size("GUNICORN_WORKERS") * size("GUNICORN_THREADS")  # django, wsgi
-    uvicorn_service = size("UVICORN_WORKERS") * size("DB_POOL_MAX")  # fastapi, asgi, django-asgi
-    feed_listeners = size("UVICORN_WORKERS")  # fastapi, asgi: one LISTEN connection per worker
-    return 2 * gunicorn_service + 3 * uvicorn_service + 2 * feed_listeners + size("FCGI_CHILDREN") + OTHER_CLIENTS
-
-
-def available() -> int:
-    return read_postgres_setting("max_connections") - read_postgres_setting("superuser_reserved_connections")
+# The largest replica counts the README documents (make scale DJANGO=3 FASTAPI=3),
+# plus the one extra replica `make deploy` runs at a time, of the biggest backend.
+LARGEST_DOCUMENTED = {"django": 3, "fastapi": 3}
 
 
 def test_the_defaults_fit_the_server() -> None:
-    assert budget(read_settings(ROOT / ".env")) <= available()
+    assert connection_budget.budget(connection_budget.read_settings()) <= connection_budget.available()
+
+
+def test_the_largest_documented_replica_counts_fit_during_a_deploy() -> None:
+    settings = connection_budget.read_settings()
+    biggest = max(connection_budget.per_replica(settings).values())
+    needed = connection_budget.budget(settings, LARGEST_DOCUMENTED) + biggest
+    assert needed <= connection_budget.available()
 
 
 @pytest.mark.parametrize(("name", "value"), [("GUNICORN_THREADS", "64"), ("DB_POOL_MAX", "60")])
 def test_an_oversized_pool_does_not_fit(name: str, value: str) -> None:
-    settings = read_settings(ROOT / ".env") | {name: value}
-    assert budget(settings) > available()
+    settings = connection_budget.read_settings() | {name: value}
+    assert connection_budget.budget(settings) > connection_budget.available()
+
+
+def run_tool(*replicas: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(TOOL), *replicas], capture_output=True, text=True, check=False)
+
+
+def test_the_command_accepts_what_fits_and_names_the_sum() -> None:
+    result = run_tool("DJANGO=3", "fastapi=3")
+    needed = connection_budget.budget(connection_budget.read_settings(), LARGEST_DOCUMENTED)
+    assert result.returncode == 0, result.stderr
+    assert f"may open {needed} of {connection_budget.available()}" in result.stdout
+
+
+def test_the_command_refuses_what_does_not_fit_and_says_why() -> None:
+    result = run_tool("fastapi=20")
+    assert result.returncode == 1
+    assert "max_connections" in result.stderr and "fastapi=20" in result.stderr
+
+
+def test_the_command_rejects_an_unknown_backend() -> None:
+    assert run_tool("nginx=2").returncode == 2

@@ -1,0 +1,114 @@
+"""Operations under load, with no failed request and no lost write.
+
+Each test runs tests/e2e/bounded_load.py against a backend through the edge
+while one operation runs: an nginx reload, a Gunicorn or Uvicorn reload (HUP),
+a deploy (`make deploy SERVICE=...`, scripts/replicas.sh) and scaling
+(`make scale ...`). Each asserts that no request failed and that every write
+answered 201 is in PostgreSQL afterwards. The stack ends as it began: one
+replica of each backend, nginx resolving them by name.
+"""
+
+import subprocess
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import compose
+from tests.e2e.bounded_load import BoundedLoad, LoadResult
+
+OPERATION_SECONDS = 360  # each replica started may take WAIT_SECONDS (scripts/replicas.sh) on a busy host
+
+
+def replicas(*arguments: str) -> None:
+    """scripts/replicas.sh, on the stack under test (COMPOSE_PROJECT_NAME, COMPOSE_FILE from the runner)."""
+    result = subprocess.run(
+        ["scripts/replicas.sh", *arguments], capture_output=True, text=True, timeout=OPERATION_SECONDS, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def container_ids(service: str) -> set[str]:
+    return set(compose("ps", "-q", service).stdout.split())
+
+
+def stored_texts(run_id: str) -> set[str]:
+    """This run's messages, read from PostgreSQL itself, not through an API."""
+    sql = f"SELECT text FROM message WHERE text LIKE 'ops-{run_id}-%'"  # noqa: S608 - run_id: hex digits
+    return set(compose("exec", "-T", "db", "psql", "-U", "gateway", "-d", "gateway", "-tAc", sql).stdout.split())
+
+
+def assert_no_request_failed(load: BoundedLoad) -> LoadResult:
+    result = load.result
+    print(f"\n{load.backend}: {result.summary()}")  # the README's figures (pytest -s shows them)
+    assert result.requests > 0
+    assert result.failed == 0, result.summary()
+    missing = set(result.written) - stored_texts(load.run_id)
+    assert not missing, f"{len(missing)} of {len(result.written)} writes answered 201 are not stored"
+    return result
+
+
+def worker_pids(client: httpx.Client, backend: str, samples: int = 24) -> set[int]:
+    return {client.get(f"/{backend}/info").json()["pid"] for _ in range(samples)}
+
+
+def test_nginx_reload_under_load(ssl_context):
+    with BoundedLoad(ssl_context, "django") as load:
+        for _ in range(3):
+            compose("exec", "-T", "nginx", "nginx", "-s", "reload")
+            load.wait_for_requests(load.result.requests + 100)
+    assert_no_request_failed(load)
+
+
+@pytest.mark.parametrize("backend", ["django", "fastapi"])
+def test_server_reload_replaces_every_worker_under_load(ssl_context, client, backend):
+    """Gunicorn's and Uvicorn's own graceful reload: SIGHUP to the server (pid 1) starts new workers, then
+    stops the old ones; the pinned Uvicorn (0.54) starts each new worker before it stops its old one."""
+    before = worker_pids(client, backend)
+    (container,) = container_ids(backend)
+    with BoundedLoad(ssl_context, backend) as load:
+        subprocess.run(["docker", "kill", "--signal", "HUP", container], check=True, capture_output=True)
+        deadline = time.monotonic() + 60
+        while worker_pids(client, backend, samples=8) & before and time.monotonic() < deadline:
+            time.sleep(0.5)
+    assert_no_request_failed(load)
+    # New workers answer. Not "every old one is gone": on a saturated host Uvicorn keeps an old worker
+    # when its replacement misses the readiness deadline (timeout_worker_healthcheck), by design.
+    assert worker_pids(client, backend) - before, "no worker started by the reload answers"
+
+
+@pytest.mark.parametrize("backend", ["django", "fastapi"])
+def test_deploy_replaces_every_container_under_load(ssl_context, backend):
+    before = container_ids(backend)
+    with BoundedLoad(ssl_context, backend) as load:
+        replicas("deploy", backend)
+    assert_no_request_failed(load)
+    after = container_ids(backend)
+    assert len(after) == len(before) and not after & before
+
+
+def served_requests(container: str, since: str) -> int:
+    """Requests in the container's access log (Gunicorn's, on stdout) since a time."""
+    logs = subprocess.run(["docker", "logs", "--since", since, container], capture_output=True, text=True, check=True)
+    return sum('"GET /django/db ' in line for line in (logs.stdout + logs.stderr).splitlines())
+
+
+def test_scale_up_and_down_under_load(ssl_context):
+    with BoundedLoad(ssl_context, "django") as load:
+        replicas("scale", "django=3")
+        scaled = container_ids("django")
+        since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        load.wait_for_requests(load.result.requests + 300)
+        served = {container: served_requests(container, since) for container in scaled}
+        replicas("scale", "django=1")
+    assert_no_request_failed(load)
+    assert len(scaled) == 3
+    assert all(served.values()), f"requests served per replica while at 3: {served}"
+    assert len(container_ids("django")) == 1
+
+
+def test_scale_refuses_what_the_connection_budget_cannot_hold():
+    result = subprocess.run(["scripts/replicas.sh", "scale", "fastapi=20"], capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "connection budget" in result.stderr and "max_connections" in result.stderr
+    assert len(container_ids("fastapi")) == 1
