@@ -3,11 +3,18 @@
 // latency of each request, so the process models are seen, not read about.
 "use strict";
 
-const timed = async (url) => {
+// A request the browser itself aborted (a TypeError, no HTTP status: Chromium
+// does so when the host's network interfaces change) is tried once more.
+const timed = async (url, retries = 1) => {
   const start = performance.now();
-  const response = await fetch(url, { cache: "no-store" });
-  const body = await response.text();
-  return { ok: response.ok, status: response.status, body, ms: performance.now() - start };
+  try {
+    const response = await fetch(url, { cache: "no-store" });
+    const body = await response.text();
+    return { ok: response.ok, status: response.status, body, ms: performance.now() - start };
+  } catch (error) {
+    if (retries > 0 && error instanceof TypeError) return timed(url, retries - 1);
+    throw error;
+  }
 };
 
 const median = (values) => {
