@@ -15,7 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, Response, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 PUBLIC_HOST = os.environ.get("PUBLIC_HOST", "localhost")
 HTTPS_PORT = int(os.environ.get("HTTPS_PORT", "8443"))
@@ -133,3 +134,17 @@ def browser(chromium_home: Path) -> Iterator[Browser]:
         )
         yield chromium
         chromium.close()
+
+
+def goto_idle(page: Page, url: str) -> Response | None:
+    """Navigate and wait until the page is idle. Chromium aborts a navigation with
+    ERR_NETWORK_CHANGED when the host's interfaces change (Docker adds one for every
+    container started on the host): such a navigation is tried again, twice at most."""
+    for attempt in range(3):
+        try:
+            return page.goto(url, wait_until="networkidle")
+        except PlaywrightError as error:
+            changed = "ERR_NETWORK_CHANGED" in error.message or "chrome-error://" in error.message
+            if not changed or attempt == 2:
+                raise
+    return None

@@ -9,9 +9,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Response
-from playwright.sync_api import Error as PlaywrightError
 
-from tests.conftest import BACKENDS, PUBLIC_AUTHORITY, PUBLIC_ORIGIN, compose, read_secret
+from tests.conftest import BACKENDS, PUBLIC_AUTHORITY, PUBLIC_ORIGIN, compose, goto_idle, read_secret
 
 ORIGIN = PUBLIC_ORIGIN
 # The edge owns these (nginx/README.md, "Who sets which header").
@@ -91,16 +90,7 @@ class WatchedPage:
         self.page.on("console", lambda message: self.console.append(message.text))
 
     def goto(self, url: str) -> Response | None:
-        """Navigate and wait until the page is idle. Chromium aborts a navigation with
-        ERR_NETWORK_CHANGED when the host's interfaces change (Docker adds one for every
-        container started on the host): such a navigation is tried again, twice at most."""
-        for attempt in range(3):
-            try:
-                return self.page.goto(url, wait_until="networkidle")
-            except PlaywrightError as error:
-                if "ERR_NETWORK_CHANGED" not in error.message or attempt == 2:
-                    raise
-        return None
+        return goto_idle(self.page, url)
 
     def violations(self, url: str, status: int = 200) -> list[str]:
         """Load `url` and return the CSP violations it caused."""

@@ -14,6 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import PUBLIC_ORIGIN, compose, edge_client, read_secret
 from tests.e2e.test_hardening import WatchedPage
+from tests.e2e.test_landing import check_the_claims_after_a_benchmark
 
 USER_CLASSES = ("CgiUser", "DjangoUser", "FastapiUser", "DjangoAsgiUser", "StaticUser", "WebSocketUser")
 PREFIXES = {
@@ -112,7 +113,7 @@ def test_ui_starts_a_swarm_fills_statistics_and_stops(browser: Browser, ssl_cont
         context.close()
 
 
-def test_bench_writes_every_report_file_and_the_report_renders(browser: Browser):
+def test_bench_writes_every_report_file_and_the_report_renders(browser: Browser, ssl_context):
     reports = Path(os.environ.get("REPORTS_DIR", "reports"))
     subprocess.run(
         [sys.executable, "-m", "bench", "--backends", "django", "--workloads", "hello,static",
@@ -145,11 +146,14 @@ def test_bench_writes_every_report_file_and_the_report_renders(browser: Browser)
     assert watched.violations(f"{PUBLIC_ORIGIN}/reports/latest/report.html") == []
     assert watched.violations(f"{PUBLIC_ORIGIN}/reports/latest/{cells[0]['files']['html']}") == []
     context.close()
-    # The landing page shows the newest run.
+    # The landing page shows the newest run, its claims and its figures.
     page.goto(f"{PUBLIC_ORIGIN}/")
     latest = page.locator("#latest-benchmark")
     expect(latest.get_by_role("cell", name="direct-django-hello", exact=True)).to_be_visible()
     expect(latest.get_by_role("link", name="Charts, CPU and memory per service")).to_be_visible()
+    context = browser.new_context()
+    check_the_claims_after_a_benchmark(context, ssl_context)
+    context.close()
 
 
 # Last in this module: a new worker container adds a network interface on the
