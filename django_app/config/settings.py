@@ -1,10 +1,10 @@
 """Django settings for the Gateway Lab WSGI backend, all taken from the environment.
 
 The tunables (GUNICORN_THREADS, EDGE_PROXY_IP, PUBLIC_HOST, HTTPS_PORT,
-REQUEST_BODY_MAX_BYTES) have
-one default each, in the repository's .env; this file has none of its own and
-refuses to start without them. Secrets are read from files named by *_FILE
-variables (docs/conventions.md), never from the environment itself.
+REQUEST_BODY_MAX_BYTES) have one default each, in the repository's .env; this
+file has none of its own and refuses to start without them. Secrets are read
+from files named by *_FILE variables (docs/conventions.md), never from the
+environment itself.
 https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
 """
 
