@@ -1,20 +1,21 @@
 """Gateway Lab's Locust scenarios.
 
 Pick classes and tasks in the web UI (started with --class-picker), or on the
-command line: ``locust DjangoUser FastapiUser --tags db queries``.
+command line: ``locust DjangoUser DjangoAsgiUser --tags db queries``.
 Every class targets --host (default https://nginx, the edge inside the compose
 network); the backend classes also run against an app server directly
 (--host http://django:8000) since paths are the same there.
 """
 
 from scenarios import run_time  # noqa: F401  (registers its init listener)
-from scenarios.backends import CgiUser, DjangoUser, FastapiUser
+from scenarios.backends import CgiUser, DjangoAsgiUser, DjangoUser, FastapiUser
 from scenarios.realtime import LongPollUser, MessageFeedUser, MessageStreamUser
 from scenarios.static import StaticUser
 from scenarios.websocket import WebSocketUser
 
 __all__ = [
     "CgiUser",
+    "DjangoAsgiUser",
     "DjangoUser",
     "FastapiUser",
     "LongPollUser",
