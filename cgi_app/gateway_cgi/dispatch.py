@@ -16,10 +16,30 @@ if TYPE_CHECKING:
     Handler = Callable[[Request], Response]
 
 
+def is_sent_path(request: Request) -> bool:
+    """Whether PATH_INFO is the path the client sent, not one nginx made of another.
+
+    nginx splits PATH_INFO off its normalised URI: percent-decoded, doubled
+    slashes merged, dot segments resolved (nginx/routes/cgi.conf), so
+    /cgi//hello, /cgi/./hello and /static/../cgi/hello would all arrive as
+    /hello. REQUEST_URI is the target as sent: PATH_INFO is a route only when
+    that decodes to SCRIPT_NAME + PATH_INFO itself (docs/contract.md, "Routing").
+    An encoded slash is never a separator, whatever decoding makes of it.
+    """
+    sent = request.sent_path
+    if "%" in sent:
+        if "%2f" in sent.lower():
+            return False
+        from urllib.parse import unquote  # here: only a path with an escape pays for it
+
+        sent = unquote(sent)
+    return sent == request.script_name + request.path
+
+
 def find_handler(request: Request) -> "Handler":
     if request.upgrade == "websocket":
         raise websocket_refused()
-    methods = ROUTES.get(request.path)
+    methods = ROUTES.get(request.path) if is_sent_path(request) else None
     if methods is None:
         raise not_found()
     # HEAD is GET without the body (RFC 9110 section 9.3.2).

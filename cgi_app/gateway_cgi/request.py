@@ -30,6 +30,7 @@ class Request:
         "query_string",
         "scheme",
         "script_name",
+        "sent_path",
         "stdin",
         "upgrade",
     )
@@ -40,6 +41,7 @@ class Request:
         method: str,
         path: str,
         script_name: str,
+        sent_path: str,
         query_string: str,
         content_type: str,
         content_length: int,
@@ -52,6 +54,9 @@ class Request:
         self.method = method
         self.path = path
         self.script_name = script_name
+        # The path of the request line as the client sent it (REQUEST_URI),
+        # still percent-encoded; PATH_INFO is what nginx made of it.
+        self.sent_path = sent_path
         self.query_string = query_string
         self.content_type = content_type
         self.content_length = content_length
@@ -73,6 +78,7 @@ class Request:
             method=environ.get("REQUEST_METHOD", "GET").upper(),
             path=environ.get("PATH_INFO") or "/",
             script_name=environ.get("SCRIPT_NAME", "").rstrip("/"),
+            sent_path=environ.get("REQUEST_URI", "").partition("?")[0],
             query_string=environ.get("QUERY_STRING", ""),
             content_type=environ.get("CONTENT_TYPE", ""),
             content_length=int(raw_length or 0),

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 GATEWAY = Path(os.environ.get("CGI_GATEWAY", "/srv/cgi_app/gateway.py"))
 FLOOR = GATEWAY.with_name("floor.py")
@@ -32,9 +33,16 @@ def request_meta_variables(
     body: bytes = b"",
     content_type: str = "",
     script_name: str = "/cgi",
+    request_uri: str | None = None,
     script: Path = GATEWAY,
 ) -> dict[str, str]:
-    """The FastCGI parameters nginx sends for one request (nginx/snippets/fastcgi/params.conf)."""
+    """The FastCGI parameters nginx sends for one request (nginx/snippets/fastcgi/params.conf).
+
+    REQUEST_URI defaults to what a client sends for this PATH_INFO: the path
+    percent-encoded, then the query.
+    """
+    if request_uri is None:
+        request_uri = quote(script_name + path) + (f"?{query}" if query else "")
     return {
         "GATEWAY_INTERFACE": "CGI/1.1",
         "SERVER_PROTOCOL": "HTTP/1.1",
@@ -46,6 +54,7 @@ def request_meta_variables(
         "SCRIPT_FILENAME": str(script),
         "SCRIPT_NAME": script_name,
         "PATH_INFO": path,
+        "REQUEST_URI": request_uri,
         "QUERY_STRING": query,
         "CONTENT_TYPE": content_type,
         "CONTENT_LENGTH": str(len(body)) if body else "",

@@ -21,7 +21,8 @@ def test_hello_imports_neither_the_database_driver_nor_costly_stdlib_modules() -
         "sys.path.insert(0, '.')\n"
         "from gateway_cgi.dispatch import respond\n"
         "from gateway_cgi.request import Request\n"
-        "respond(Request.from_cgi({'PATH_INFO': '/hello'}, io.BytesIO()))\n"
+        "environ = {'SCRIPT_NAME': '/cgi', 'PATH_INFO': '/hello', 'REQUEST_URI': '/cgi/hello'}\n"
+        "respond(Request.from_cgi(environ, io.BytesIO()))\n"
         "print(' '.join(sys.modules))"
     )
     modules = subprocess.run(

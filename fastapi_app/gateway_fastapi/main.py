@@ -16,6 +16,7 @@ from gateway_fastapi.broadcast import MessageFeed
 from gateway_fastapi.database import create_pool
 from gateway_fastapi.docs import install_docs
 from gateway_fastapi.errors import install_error_handlers
+from gateway_fastapi.exact_paths import NoControlCharacters
 from gateway_fastapi.head import HeadAsGet
 from gateway_fastapi.prefix import ForwardedPrefix
 from gateway_fastapi.routes import about, fortunes, greetings, health, messages, poll, realtime, slow_io, world
@@ -62,6 +63,9 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
         # Declaring "4XX" replaces FastAPI's default 422 entry in the schema:
         # errors.validation_error answers 400 {"error": ...} instead.
         responses={"4XX": {"model": ErrorBody, "description": "Client error"}},
+        # /fastapi/hello/ is not /fastapi/hello: a 404 like any other path, not
+        # a 307 to it (docs/contract.md, "Routing").
+        redirect_slashes=False,
     )
     for module in (about, greetings, world, fortunes, slow_io, messages, health, realtime, poll):
         app.include_router(module.router)
@@ -69,6 +73,7 @@ def create_app(settings: AppSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     # The prefix /fastapi comes from ForwardedPrefix, not `--root-path`.
     app.add_middleware(ForwardedPrefix, prefix=settings.root_path)
+    app.add_middleware(NoControlCharacters)
     app.add_middleware(HeadAsGet)
     # Added last, so the outermost: an oversized body is refused before anything else runs.
     app.add_middleware(BodyLimit, max_bytes=settings.request_body_max_bytes)

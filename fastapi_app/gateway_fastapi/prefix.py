@@ -1,5 +1,6 @@
 """Serve the app under the URL prefix that nginx forwards unchanged."""
 
+from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
 
@@ -28,7 +29,13 @@ class ForwardedPrefix:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        if path == self.prefix or path.startswith(self.prefix + "/"):
+        if path == self.prefix and scope["type"] == "http":
+            # The bare prefix is the index page's one other spelling (nginx
+            # answers it with a 308 itself); no other path gets a redirect,
+            # since redirect_slashes is off (docs/contract.md, "Routing").
+            query = scope["query_string"].decode("latin-1")
+            await RedirectResponse(self.prefix + "/" + (f"?{query}" if query else ""))(scope, receive, send)
+        elif path.startswith(self.prefix + "/"):
             await self.app({**scope, "root_path": self.prefix}, receive, send)
         elif scope["type"] == "http":
             await error_response(404, SENTENCES[404])(scope, receive, send)

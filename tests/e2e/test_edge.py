@@ -144,7 +144,9 @@ def test_cgi_answers_paths_naming_files_with_its_own_404(client, target):
 def test_edge_refuses_paths_that_climb_above_the_root(client, target):
     response = client.get("/", extensions={"target": target.encode()})
     assert response.status_code == 400
-    assert "<title>400 Bad Request</title>" in response.text  # nginx's own refusal, not a backend's 400
+    # nginx's own refusal, in the contract's shape (snippets/errors/json-errors.conf).
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json() == {"error": "bad request"}
 
 
 # SIGKILL to the workers of the server that is the container's first process (Gunicorn's master).
