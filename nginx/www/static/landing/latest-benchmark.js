@@ -28,7 +28,9 @@
     }
   }
   const caption = document.createElement("p");
-  caption.textContent = `${summary.created}: ${summary.load.users} users, ${summary.load.duration_seconds} s per cell. `;
+  const generator = summary.load.generator || "locust";  // reports before wrk ran Locust
+  const load = generator === "wrk" ? `wrk, ${summary.load.users} connections` : `Locust, ${summary.load.users} users`;
+  caption.textContent = `${summary.created}: ${load}, ${summary.load.duration_seconds} s per cell. `;
   const link = document.createElement("a");
   link.href = "/reports/latest/report.html";
   link.textContent = "Charts, CPU and memory per service";
