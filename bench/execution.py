@@ -33,6 +33,7 @@ class CellOutcome:
     usage: dict[str, ServiceUsage] = field(default_factory=dict)
     generator: str = "wrk"
     generator_cores: int = 1
+    generator_cpu_seconds: float | None = None  # its own count; else its container's docker stats
 
 
 class Sampler(Protocol):
@@ -213,4 +214,5 @@ def run_cell(
         usage=sampler.usage(),
         generator=executor.generator.name,
         generator_cores=executor.generator.cores(load),
+        generator_cpu_seconds=reading.cpu_seconds,
     )

@@ -34,6 +34,7 @@ class Reading:
     failure_reasons: list[str]
     cpu_warning: bool  # the generator said itself that it ran out of CPU (Locust does)
     run_seconds: float | None  # how long the load ran, by the generator's own clock
+    cpu_seconds: float | None = None  # the generator's own CPU time, where it reports it (wrk)
 
 
 class Generator(Protocol):
@@ -141,4 +142,4 @@ class WrkGenerator:
             result = parse(log_text)
         except (ValueError, KeyError):
             return Reading(stats=None, failure_reasons=[], cpu_warning=False, run_seconds=None)
-        return Reading(result.stats, result.failure_reasons, cpu_warning=False, run_seconds=result.run_seconds)
+        return Reading(result.stats, result.failure_reasons, False, result.run_seconds, result.cpu_seconds)

@@ -25,14 +25,28 @@ GENERATOR_CPU_LIMIT = 0.8
 DATABASE_WORKLOADS = ("db", "queries", "fortunes", "post_messages")
 
 
+def _generator_cpu_percent(outcome: CellOutcome) -> tuple[float | None, str | None]:
+    """The generator's mean CPU (% of one core) under load, and where it comes from.
+
+    Its own count over the run where it reports one (wrk: exact, even for a
+    run of a few seconds that `docker stats` may not sample), else its
+    container's `docker stats` samples.
+    """
+    if outcome.generator_cpu_seconds is not None and outcome.run_seconds:
+        return round(100 * outcome.generator_cpu_seconds / outcome.run_seconds, 1), "own"
+    usage = outcome.usage.get(LOAD_GENERATOR)
+    return (None, None) if usage is None else (usage.cpu_mean, "docker stats")
+
+
 def _generator(outcome: CellOutcome) -> dict[str, Any]:
     """The load generator's own CPU, as a share of the cores it can use."""
-    usage = outcome.usage.get(LOAD_GENERATOR)
-    share = None if usage is None else round(usage.cpu_mean / (100 * outcome.generator_cores), 3)
+    cpu, source = _generator_cpu_percent(outcome)
+    share = None if cpu is None else round(cpu / (100 * outcome.generator_cores), 3)
     return {
         "name": outcome.generator,
         "cores": outcome.generator_cores,
-        "cpu_mean": None if usage is None else usage.cpu_mean,
+        "cpu_mean": cpu,
+        "cpu_source": source,
         "share_of_cores": share,
         "saturated": share is not None and share > GENERATOR_CPU_LIMIT,
     }
@@ -44,7 +58,11 @@ def _cpu_per_1000(outcome: CellOutcome) -> dict[str, float]:
     rps = outcome.stats.requests_per_second if outcome.stats else 0
     if not rps:
         return {}
-    return {service: round(usage.cpu_mean / 100 / rps * 1000, 4) for service, usage in outcome.usage.items()}
+    percents = {service: usage.cpu_mean for service, usage in outcome.usage.items()}
+    generator, _ = _generator_cpu_percent(outcome)
+    if generator is not None:
+        percents[LOAD_GENERATOR] = generator
+    return {service: round(percent / 100 / rps * 1000, 4) for service, percent in percents.items()}
 
 
 def _files(generator: str, prefix: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ class WrkResult:
     stats: CellStats
     run_seconds: float
     errors: dict[str, int]
+    cpu_seconds: float | None  # wrk's own, all threads (report.lua reads /proc/self/stat)
 
     @property
     def failure_reasons(self) -> list[str]:
@@ -57,4 +58,5 @@ def parse(output: str) -> WrkResult:
         p99_ms=percentile("p99"),
         max_ms=_milliseconds(latency["max"]),
     )
-    return WrkResult(stats=stats, run_seconds=round(seconds, 3), errors=errors)
+    cpu = record.get("cpu_us", -1)
+    return WrkResult(stats, round(seconds, 3), errors, cpu_seconds=None if cpu < 0 else cpu / 1e6)

@@ -3,7 +3,8 @@
 Prints what wrk with loadtest/wrk/report.lua prints (its text report, then
 the `wrk-result {JSON}` line of done()), without sending a request. The
 URL's host name picks the outcome, as in fake_locust.py: `failing` counts
-answers above 399, `early` stops after a tenth of --duration, `idle`
+answers above 399, `early` stops after a tenth of --duration, `saturated`
+used 90 % of its threads' cores (else 10 %), `idle`
 completes no request, `crashing` exits 1 before reporting (as wrk does when
 it cannot connect); any other host succeeds. The arguments after `--` (a
 request body) are echoed, so a test can see them arrive.
@@ -36,7 +37,9 @@ def main() -> int:
     print(f"Requests/sec: {requests / ran:.2f}")
     latency = {"mean": 12345.6, "max": 98765, "p50": 11000, "p95": 20000, "p99": 30000}
     errors = {"connect": 0, "read": 0, "write": 0, "status": status_errors, "timeout": 0}
-    result = {"requests": requests, "duration_us": int(ran * 1e6), "bytes": requests * 100}
+    busy = 0.9 if target == "saturated" else 0.1
+    cpu_us = int(busy * ran * int(options.threads) * 1e6)
+    result = {"requests": requests, "duration_us": int(ran * 1e6), "bytes": requests * 100, "cpu_us": cpu_us}
     print("wrk-result " + json.dumps({**result, "errors": errors, "latency_us": latency}), flush=True)
     return 0  # wrk exits 0 whatever the answers were
 

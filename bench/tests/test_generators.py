@@ -178,3 +178,18 @@ def test_locust_stays_available_with_its_own_files(bench_reports: Path) -> None:
     assert summary["load"]["generator"] == "locust"
     assert all(set(record["files"]) == {"html", "stats_csv", "log"} for record in summary["cells"])
     assert run_bench(bench_reports.parent / "dry", *VALID_RUN, "--dry-run") == 0
+
+
+def test_wrks_own_cpu_count_is_its_cpu_and_flags_a_saturated_cell(tmp_path: Path, wrk_reports: Path) -> None:
+    for record in _summary(wrk_reports)["cells"]:
+        assert record["generator"]["cpu_source"] == "own"  # no docker stats in a local run
+        assert record["generator"]["share_of_cores"] == 0.1 and not record["generator"]["saturated"]
+    saturated = ("--edge-host=http://saturated", "--routes=edge", "--workloads=static")
+    assert run_bench(tmp_path, *saturated, generator="wrk") == 0
+    summary = _summary(tmp_path)
+    [record] = summary["cells"]
+    assert record["generator"]["share_of_cores"] == 0.9 and record["generator"]["saturated"]
+    assert record["problems"] == [] and summary["flags"] == [
+        "edge-nginx-static: the load generator (wrk) used 90% of its 1 core (above 80%): "
+        "it may have set this cell's pace, not the stack"
+    ]
