@@ -101,19 +101,20 @@ def test_each_answer_closes_its_connection(gunicorn):
 
 
 def test_requests_spread_over_every_workers_threads():
-    """2 workers x 2 threads answer 4 concurrent 1 s waits in about 1 s: a worker whose
+    """2 workers x 2 threads answer 4 concurrent 2 s waits in about 2 s: a worker whose
     threads are busy leaves the next connection to the other (gunicorn.conf.py, issue 14)."""
-    wait_ms = 1000
+    wait_ms = 2000
     with running_gunicorn(workers=2, threads=2) as (_, port):
-        get(port, "/wsgi/hello")  # both workers booted enough to accept
-        time.sleep(1)
+        get(port, "/wsgi/hello")  # one worker answers; the other boots beside it
+        time.sleep(3)
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=4) as pool:
             statuses = list(pool.map(lambda _: get(port, f"/wsgi/io?ms={wait_ms}")[0].status, range(4)))
         elapsed = time.monotonic() - started
     assert statuses == [200] * 4
-    # Two waits or more: a request queued behind a busy worker's threads.
-    assert elapsed < 1.8 * wait_ms / 1000, f"4 requests took {elapsed:.2f} s"
+    # Two waits or more: a request queued behind a busy worker's threads. The
+    # slack below that is for a busy host (1.90 s for 1 s waits was seen there).
+    assert elapsed < 1.75 * wait_ms / 1000, f"4 requests took {elapsed:.2f} s"
 
 
 def test_sigterm_stops_gracefully(gunicorn):
