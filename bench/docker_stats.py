@@ -65,8 +65,16 @@ def sample_services(services_by_container: dict[str, str]) -> dict[str, tuple[fl
     return snapshot
 
 
-def summarize(samples: list[dict[str, tuple[float, int]]]) -> dict[str, ServiceUsage]:
-    """Mean and peak CPU, peak memory, per service over the samples."""
+def summarize(samples: list[dict[str, tuple[float, int]]], during: str | None = None) -> dict[str, ServiceUsage]:
+    """Mean and peak CPU, peak memory, per service over the samples.
+
+    With `during`, only the samples in which that service ran count (the load
+    generator's container: while it starts and after it exits the stack idles,
+    and CPU per request must divide the CPU spent under load). Without such a
+    sample, all of them.
+    """
+    loaded = [sample for sample in samples if during in sample]
+    samples = loaded or samples
     services = sorted({service for sample in samples for service in sample})
     usage: dict[str, ServiceUsage] = {}
     for service in services:
@@ -87,8 +95,9 @@ class StatsSampler:
     two readings to compute CPU), which sets the sampling period.
     """
 
-    def __init__(self, services_by_container: dict[str, str]) -> None:
+    def __init__(self, services_by_container: dict[str, str], during: str | None = None) -> None:
         self._services_by_container = services_by_container
+        self._during = during
         self._samples: list[dict[str, tuple[float, int]]] = []
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -109,4 +118,4 @@ class StatsSampler:
         self._thread.join()
 
     def usage(self) -> dict[str, ServiceUsage]:
-        return summarize(self._samples)
+        return summarize(self._samples, self._during)

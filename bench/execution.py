@@ -1,4 +1,4 @@
-"""Run one cell: a headless Locust, started by an Executor."""
+"""Run one cell: its load generator, started by an Executor, while the stack is sampled."""
 
 import os
 import shutil
@@ -10,35 +10,30 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Protocol
 
+from bench.cell_stats import CellStats
 from bench.docker_stats import ServiceUsage, StatsSampler
-from bench.locust_csv import LocustStats, read_failure_reasons, read_stats, run_seconds, saw_cpu_warning
+from bench.generators import Generator, Load
 from bench.matrix import EDGE_SERVICE, STATIC_WORKLOAD, Cell
 from bench.stack import Compose, engine_version
 
-LOCUST_UID = 10002  # the image's runtime user (loadtest/Dockerfile)
+GENERATOR_UIDS = {"locust": 10002, "wrk": 10003}  # the images' runtime users (loadtest/Dockerfile, loadtest/wrk/)
 CONTAINER_OUTPUT = "/reports"
-LOAD_GENERATOR = "locust (load generator)"
+LOAD_GENERATOR = "load generator"  # its container's label among the services in docker stats
 GRACE_SECONDS = 60  # startup, --stop-timeout and report writing, before we kill
-
-
-@dataclass(frozen=True)
-class Load:
-    """How hard each cell pushes, the same for every cell."""
-
-    users: int
-    spawn_rate: float
-    duration_seconds: int
 
 
 @dataclass
 class CellOutcome:
     cell: Cell
     exit_code: int
-    stats: LocustStats | None
+    stats: CellStats | None
     failure_reasons: list[str]
     locust_cpu_warning: bool
-    run_seconds: float | None = None  # what Locust ran of --run-time, from its log
+    run_seconds: float | None = None  # how long the load ran, by the generator's own clock
     usage: dict[str, ServiceUsage] = field(default_factory=dict)
+    generator: str = "wrk"
+    generator_cores: int = 1
+    generator_cpu_seconds: float | None = None  # its own count; else its container's docker stats
 
 
 class Sampler(Protocol):
@@ -54,18 +49,20 @@ class Sampler(Protocol):
 
 
 class Executor(Protocol):
-    """One way of running a cell's Locust (the run loop never asks which)."""
+    """One way of running a cell's generator (the run loop never asks which)."""
+
+    generator: Generator
 
     def unavailable(self, cells: list[Cell]) -> str | None:
         """A reason not to start, or None."""
         ...
 
     def prepare(self, directory: Path) -> None:
-        """Make the cells' output directory writable for Locust."""
+        """Make the cells' output directory writable for the generator, and have it ready to start."""
         ...
 
     def start(self, cell: Cell, load: Load, directory: Path, run_id: str, log: IO[str]) -> subprocess.Popen[str]:
-        """Start the cell's Locust, writing its CSV and HTML into directory."""
+        """Start the cell's generator, writing its files into directory and its output into log."""
         ...
 
     def sampler(self, cell: Cell, run_id: str) -> Sampler:
@@ -77,24 +74,6 @@ class Executor(Protocol):
         ...
 
 
-def locust_arguments(cell: Cell, load: Load, output_prefix: str) -> list[str]:
-    """The headless Locust command line for a cell (without the executable)."""
-    return [
-        "--headless",
-        "--only-summary",
-        f"--users={load.users}",
-        f"--spawn-rate={load.spawn_rate:g}",
-        f"--run-time={load.duration_seconds}s",
-        # Measure the steady state only, not the ramp-up.
-        "--reset-stats",
-        f"--host={cell.host}",
-        f"--tags={cell.workload}",
-        f"--csv={output_prefix}",
-        f"--html={output_prefix}.html",
-        cell.user_class,
-    ]
-
-
 def services_measured(cells: list[Cell]) -> set[str]:
     """The compose services a matrix loads: the edge and/or each backend."""
     needed = {EDGE_SERVICE if cell.route == "edge" else cell.backend for cell in cells}
@@ -102,18 +81,19 @@ def services_measured(cells: list[Cell]) -> set[str]:
 
 
 class ComposeExecutor:
-    """`docker compose run --rm` of the Locust service, one container per cell.
+    """`docker compose run --rm` of the generator's service, one container per cell.
 
     A fresh container per cell keeps cells independent and lets `docker stats`
     attribute the load generator's own CPU to it.
     """
 
-    def __init__(self, compose: Compose, service: str) -> None:
+    def __init__(self, compose: Compose, generator: Generator, service: str | None = None) -> None:
         self.compose = compose
-        self.service = service
+        self.generator = generator
+        self.service = service or generator.service
 
     def unavailable(self, cells: list[Cell]) -> str | None:
-        # The cells' own containers come from --service's config; what they
+        # The cells' own containers come from the service's config; what they
         # measure must already run (`run --no-deps` starts nothing).
         if shutil.which(self.compose.command[0]) is None:
             return f"{self.compose.command[0]} not found"
@@ -125,11 +105,14 @@ class ComposeExecutor:
         return f"not running: {', '.join(missing)} (start the stack with `make up`)" if missing else None
 
     def prepare(self, directory: Path) -> None:
-        """Let the container's user write the cell files into a bind mount."""
+        """Let the container's user write the cell files into a bind mount; build its image if missing."""
         try:
-            os.chown(directory, LOCUST_UID, -1)
+            os.chown(directory, GENERATOR_UIDS.get(self.generator.name, -1), -1)
         except PermissionError:
             directory.chmod(0o777)
+        # `up` builds no profiled service (wrk); cached, this takes a second,
+        # and the first cell does not time an image build.
+        self.compose("build", "--quiet", self.service)
 
     def container_name(self, cell: Cell, run_id: str) -> str:
         return f"gateway-bench-{run_id}-{cell.slug}"
@@ -143,8 +126,7 @@ class ComposeExecutor:
             f"--name={self.container_name(cell, run_id)}",
             f"--volume={directory.resolve()}:{CONTAINER_OUTPUT}",
             self.service,
-            "locust",
-            *locust_arguments(cell, load, f"{CONTAINER_OUTPUT}/{cell.slug}"),
+            *self.generator.command(cell, load, f"{CONTAINER_OUTPUT}/{cell.slug}"),
         ]
 
     def start(self, cell: Cell, load: Load, directory: Path, run_id: str, log: IO[str]) -> subprocess.Popen[str]:
@@ -154,7 +136,7 @@ class ComposeExecutor:
     def sampler(self, cell: Cell, run_id: str) -> Sampler:
         services = self.compose.running_services()
         services[self.container_name(cell, run_id)] = LOAD_GENERATOR
-        return StatsSampler(services)
+        return StatsSampler(services, during=LOAD_GENERATOR)
 
     def stack(self) -> dict[str, Any]:
         return {"engine": engine_version(), "settings": self.compose.size_settings()}
@@ -174,21 +156,20 @@ class NoSampler:
 
 
 class LocalExecutor:
-    """Locust from this machine's PATH against any target: no containers, no sampling."""
+    """The generator from this machine's PATH against any target: no containers, no sampling."""
 
-    def __init__(self, locust: list[str], locustfile: Path) -> None:
-        self.locust = locust
-        self.locustfile = locustfile
+    def __init__(self, generator: Generator, executable: str) -> None:
+        self.generator = generator
+        self.executable = executable
 
     def unavailable(self, cells: list[Cell]) -> str | None:
-        return None if shutil.which(self.locust[0]) else f"{self.locust[0]} not found"
+        return None if shutil.which(self.executable) else f"{self.executable} not found"
 
     def prepare(self, directory: Path) -> None:
-        return None  # Locust runs as this user
+        return None  # the generator runs as this user
 
     def command(self, cell: Cell, load: Load, directory: Path, run_id: str) -> list[str]:
-        prefix = str(directory / cell.slug)
-        return [*self.locust, f"--locustfile={self.locustfile}", *locust_arguments(cell, load, prefix)]
+        return self.generator.command(cell, load, str(directory / cell.slug))
 
     def start(self, cell: Cell, load: Load, directory: Path, run_id: str, log: IO[str]) -> subprocess.Popen[str]:
         return subprocess.Popen(self.command(cell, load, directory, run_id), stdout=log, stderr=subprocess.STDOUT)
@@ -222,24 +203,16 @@ def run_cell(
                 break
             on_tick(time.monotonic() - started)
             time.sleep(0.5)
-    return _collect(cell, directory, process.returncode, log_path, sampler.usage())
-
-
-def _collect(
-    cell: Cell, directory: Path, exit_code: int, log_path: Path, usage: dict[str, ServiceUsage]
-) -> CellOutcome:
-    stats_csv = directory / f"{cell.slug}_stats.csv"
-    log_text = log_path.read_text(errors="replace")
-    try:
-        stats = read_stats(stats_csv)
-    except (OSError, ValueError, KeyError):
-        stats = None
+    reading = executor.generator.read(cell, directory, log_path.read_text(errors="replace"))
     return CellOutcome(
         cell=cell,
-        exit_code=exit_code,
-        stats=stats,
-        failure_reasons=read_failure_reasons(directory / f"{cell.slug}_failures.csv"),
-        locust_cpu_warning=saw_cpu_warning(log_text),
-        run_seconds=run_seconds(log_text),
-        usage=usage,
+        exit_code=process.returncode,
+        stats=reading.stats,
+        failure_reasons=reading.failure_reasons,
+        locust_cpu_warning=reading.cpu_warning,
+        run_seconds=reading.run_seconds,
+        usage=sampler.usage(),
+        generator=executor.generator.name,
+        generator_cores=executor.generator.cores(load),
+        generator_cpu_seconds=reading.cpu_seconds,
     )

@@ -2,9 +2,10 @@
 
 import csv
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from bench.cell_stats import CellStats
 
 AGGREGATED = "Aggregated"
 # Locust's own saturation messages (locust/runners.py): while running, and
@@ -20,36 +21,17 @@ _RUN_TIME_LINE = re.compile(
 LOG_TIME_FORMAT = "%Y-%m-%d %H:%M:%S,%f"
 
 
-@dataclass(frozen=True)
-class LocustStats:
-    """The Aggregated row of <prefix>_stats.csv; times in milliseconds."""
-
-    requests: int
-    failures: int
-    requests_per_second: float
-    failures_per_second: float
-    average_ms: float
-    p50_ms: float | None
-    p95_ms: float | None
-    p99_ms: float | None
-    max_ms: float
-
-    @property
-    def failure_ratio(self) -> float:
-        return self.failures / self.requests if self.requests else 0.0
-
-
 def _percentile(value: str) -> float | None:
     """Locust writes N/A for percentiles of a row without requests."""
     return None if value in ("", "N/A") else float(value)
 
 
-def read_stats(stats_csv: Path) -> LocustStats:
-    """Parse the Aggregated row; raise ValueError if the file has none."""
+def read_stats(stats_csv: Path) -> CellStats:
+    """The Aggregated row of <prefix>_stats.csv; raise ValueError if the file has none."""
     with stats_csv.open(newline="") as handle:
         for row in csv.DictReader(handle):
             if row["Name"] == AGGREGATED:
-                return LocustStats(
+                return CellStats(
                     requests=int(row["Request Count"]),
                     failures=int(row["Failure Count"]),
                     requests_per_second=float(row["Requests/s"]),

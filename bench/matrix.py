@@ -1,15 +1,38 @@
-"""The benchmark matrix: which Locust run each cell is."""
+"""The benchmark matrix: which cells exist, and the request each one repeats."""
 
+import json
 from dataclasses import dataclass
 
 BACKENDS = ("cgi", "django", "fastapi", "django-asgi")
-WORKLOADS = ("hello", "json", "db", "queries", "fortunes", "io", "static")
+WORKLOADS = ("hello", "json", "db", "queries", "fortunes", "io", "floor", "post_messages", "static")
+# post_messages stores a row per request: asked for by name only.
+DEFAULT_WORKLOADS = tuple(w for w in WORKLOADS if w != "post_messages")
 ROUTES = ("edge", "direct")
 
 STATIC_WORKLOAD = "static"
 EDGE_SERVICE = "nginx"
 USER_CLASSES = {"cgi": "CgiUser", "django": "DjangoUser", "fastapi": "FastapiUser", "django-asgi": "DjangoAsgiUser"}
 STATIC_USER_CLASS = "StaticUser"
+# Workloads of one backend only: /cgi/floor, the bare cost of a Python CGI
+# process (fork, exec, interpreter, fixed answer), beside the real CGI rows.
+ONLY_BACKEND = {"floor": "cgi"}
+
+# The requests of loadtest/scenarios (contract.py, static.py) with the values
+# of loadtest/scenarios/settings.py, for generators that take a URL (wrk);
+# bench/tests checks that both say the same.
+QUERIES_PER_REQUEST = 20
+IO_WAIT_MS = 100
+STATIC_PATH = "/static/landing/style.css"
+PATHS = {
+    "hello": "/hello",
+    "json": "/json",
+    "db": "/db",
+    "queries": f"/queries?queries={QUERIES_PER_REQUEST}",
+    "fortunes": "/fortunes",
+    "io": f"/io?ms={IO_WAIT_MS}",
+    "floor": "/floor",
+    "post_messages": "/messages",
+}
 
 DEFAULT_EDGE_HOST = "https://nginx"
 # Same paths as through the edge (each app knows its prefix). CGI has none:
@@ -23,8 +46,18 @@ NO_DIRECT_REASON = {"cgi": "no direct cell: fcgiwrap speaks FastCGI only, Nginx 
 
 
 @dataclass(frozen=True)
+class Request:
+    """What a URL-driven generator sends, again and again."""
+
+    method: str
+    url: str
+    body: str | None = None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
 class Cell:
-    """One headless Locust run: a user class, a tag and a target."""
+    """One run of the load generator: a workload of a backend, through a route."""
 
     route: str
     backend: str
@@ -37,6 +70,16 @@ class Cell:
         """File-name-safe identifier, also the label in tables and charts."""
         return f"{self.route}-{self.backend}-{self.workload}"
 
+    @property
+    def request(self) -> Request:
+        if self.workload == STATIC_WORKLOAD:
+            return Request("GET", f"{self.host}{STATIC_PATH}")
+        url = f"{self.host}/{self.backend}{PATHS[self.workload]}"
+        if self.workload == "post_messages":
+            body = json.dumps({"author": f"wrk-{self.backend}", "text": "load test message"})
+            return Request("POST", url, body, "application/json")
+        return Request("GET", url)
+
 
 def build_matrix(
     backends: list[str],
@@ -45,7 +88,7 @@ def build_matrix(
     edge_host: str,
     direct_hosts: dict[str, str],
 ) -> tuple[list[Cell], list[str]]:
-    """Cells in run order (static first: the ceiling), and notes on skipped ones."""
+    """Cells in run order (static first: the calibration), and notes on skipped ones."""
     cells: list[Cell] = []
     notes: list[str] = []
     if STATIC_WORKLOAD in workloads and "edge" in routes:
@@ -53,6 +96,8 @@ def build_matrix(
     app_workloads = [w for w in workloads if w != STATIC_WORKLOAD]
     for workload in app_workloads:
         for backend in backends:
+            if ONLY_BACKEND.get(workload, backend) != backend:
+                continue
             user_class = USER_CLASSES[backend]
             if "edge" in routes:
                 cells.append(Cell("edge", backend, workload, user_class, edge_host))

@@ -6,7 +6,16 @@ from typing import Any
 
 from bench.charts import Series, bar_chart
 from bench.provenance import describe
-from bench.summary import TABLE_COLUMNS, Summary, table_rows
+from bench.summary import (
+    COST_COLUMNS,
+    TABLE_COLUMNS,
+    Summary,
+    calibration_sentence,
+    cost_rows,
+    cost_services,
+    load_sentence,
+    table_rows,
+)
 
 STYLESHEET = "report.css"
 STYLE = """
@@ -71,6 +80,26 @@ def charts(summary: Summary) -> list[str]:
             ]
 
         svgs.append(bar_chart("CPU", labels, per_service("cpu_mean", 1), "mean % of one core"))
+        # Each cell's own hops only: other services' CPU is the host's noise.
+        hops = [cost_services(record) for record in cells]
+        costs = sorted({service for services in hops for service in services if service})
+        svgs.append(
+            bar_chart(
+                "CPU per 1,000 requests",
+                labels,
+                [
+                    Series(
+                        service,
+                        [
+                            r.get("cpu_seconds_per_1000_requests", {}).get(service) if service in own else None
+                            for r, own in zip(cells, hops, strict=True)
+                        ],
+                    )
+                    for service in costs
+                ],
+                "CPU seconds",
+            )
+        )
         svgs.append(bar_chart("Memory", labels, per_service("memory_max", 2**-20), "peak MiB"))
     return svgs
 
@@ -79,10 +108,24 @@ def _table(summary: Summary) -> str:
     head = "".join(f"<th>{escape(column)}</th>" for column in TABLE_COLUMNS)
     body = []
     for record, row in zip(summary["cells"], table_rows(summary), strict=True):
-        link = f'<a href="{escape(record["files"]["html"])}">{escape(row[0])}</a>'
+        own = record["files"].get("html", record["files"]["log"])
+        link = f'<a href="{escape(own)}">{escape(row[0])}</a>'
         cells = "".join(f"<td>{escape(value)}</td>" for value in row[1:])
         body.append(f"<tr><td>{link}</td>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _cost_table(summary: Summary) -> str:
+    rows = cost_rows(summary)
+    if not rows:
+        return ""
+    head = "".join(f"<th>{escape(column)}</th>" for column in COST_COLUMNS)
+    body = "".join("<tr>" + "".join(f"<td>{escape(value)}</td>" for value in row) + "</tr>" for row in rows)
+    return (
+        "<h2>CPU seconds per 1,000 requests</h2><p>Mean cores busy under load ÷ requests per second x 1,000, "
+        "per container: what each hop costs, even where they share cores.</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _list(title: str, items: list[str], css_class: str) -> str:
@@ -93,7 +136,6 @@ def _list(title: str, items: list[str], css_class: str) -> str:
 
 
 def render_html(summary: Summary) -> str:
-    load = summary["load"]
     title = f"Gateway Lab benchmark, {summary['created']}"
     return "\n".join(
         [
@@ -102,14 +144,15 @@ def render_html(summary: Summary) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f'<title>{escape(title)}</title><link rel="stylesheet" href="{STYLESHEET}"></head><body>',
             f"<h1>{escape(title)}</h1>",
-            f"<p>{load['users']} users, spawn rate {load['spawn_rate']:g}/s, "
-            f"{load['duration_seconds']} s per cell; closed loop, no think time. "
-            "Ratios compare requests per second; each cell name links to "
-            'Locust\'s own report. Raw data: <a href="summary.json">summary.json</a>, '
+            f"<p>{escape(load_sentence(summary))} Each cell name links to the generator's own "
+            'output. Raw data: <a href="summary.json">summary.json</a>, '
             '<a href="summary.md">summary.md</a>.</p>',
             f"<p>{escape(describe(summary['provenance']))}</p>",
+            f"<p>{escape(calibration_sentence(summary))}</p>",
             _list("Warnings", summary["warnings"], "warnings"),
+            _list("Flags", summary.get("flags", []), "warnings"),
             _table(summary),
+            _cost_table(summary),
             *charts(summary),
             _list("Notes", summary["notes"], "notes"),
             "</body></html>",

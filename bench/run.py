@@ -7,11 +7,13 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.execution import CellOutcome, ComposeExecutor, Executor, Load, LocalExecutor, run_cell
+from bench.execution import CellOutcome, ComposeExecutor, Executor, LocalExecutor, run_cell
+from bench.generators import Generator, Load, LocustGenerator, WrkGenerator
 from bench.matrix import (
     BACKENDS,
     DEFAULT_DIRECT_HOSTS,
     DEFAULT_EDGE_HOST,
+    DEFAULT_WORKLOADS,
     ROUTES,
     WORKLOADS,
     build_matrix,
@@ -24,9 +26,11 @@ from bench.summary import build_summary, invalid_cells, render_markdown, write_j
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 LOCUSTFILE = PROJECT_DIR / "loadtest" / "locustfile.py"
+WRK_SCRIPT = PROJECT_DIR / "loadtest" / "wrk" / "report.lua"
+WRK_SCRIPT_IN_IMAGE = "/usr/local/share/wrk/report.lua"  # loadtest/wrk/Dockerfile
 CELLS_DIR = "cells"
-# Container start, Locust start-up and report writing, measured per cell on a
-# 2-core host; used for the ETA and the plan only.
+# Container start, generator start-up and report writing, measured per cell
+# on a 2-core host (Locust's; wrk's is shorter); used for the ETA and the plan only.
 OVERHEAD_SECONDS = 5
 LATEST_LINK = "latest"
 
@@ -52,24 +56,41 @@ def _direct_host(text: str) -> tuple[str, str]:
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="make bench BENCH_ARGS=...",
-        description="Headless Locust benchmark of Gateway Lab: backend x workload, "
+        description="Benchmark of Gateway Lab with wrk (or Locust): backend x workload, "
         "through the edge and directly; writes reports/<timestamp>/. Exits 1 when a cell "
         "is not valid (failed requests, no statistics, Locust out of CPU). "
         "Other commands: measure, compare, keep, figures (python3 -m bench COMMAND --help).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     load = parser.add_argument_group("load (the same for every cell)")
-    # 20 users keep a 2-core host's Locust below its CPU limit on the fast
-    # cells while still queueing on the slow ones (io: 20 x 0.1 s).
-    load.add_argument("--users", type=int, default=20, help="concurrent users")
-    load.add_argument("--spawn-rate", type=float, default=20, help="users started per second")
+    load.add_argument(
+        "--generator",
+        choices=("wrk", "locust"),
+        default="wrk",
+        help="wrk: one request per cell, in C (loadtest/wrk); locust: the scenarios of loadtest/, answers checked",
+    )
+    # 20 in flight queue on the slow cells (io: 20 x 0.1 s) and kept a 2-core
+    # host's Locust below its CPU limit on the fast ones; the same for wrk so
+    # that both generators' reports compare.
+    load.add_argument("--users", type=int, default=20, help="requests in flight: Locust users, wrk connections")
+    load.add_argument("--spawn-rate", type=float, default=20, help="Locust: users started per second")
+    # One wrk thread (one core) on 2 cores leaves the other to the stack; each
+    # cell's report says how much of it wrk used.
+    load.add_argument(
+        "--threads", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="wrk: threads (a core each)"
+    )
     # 31 cells x (10 s + ~5 s overhead) is about 8 minutes on 2 cores.
     load.add_argument("--duration", type=int, default=10, help="seconds per cell")
     matrix = parser.add_argument_group("matrix")
     matrix.add_argument("--backends", type=_choices(BACKENDS), default=list(BACKENDS), help="comma list")
-    matrix.add_argument("--workloads", type=_choices(WORKLOADS), default=list(WORKLOADS), help="comma list")
+    matrix.add_argument(
+        "--workloads",
+        type=_choices(WORKLOADS),
+        default=list(DEFAULT_WORKLOADS),
+        help=f"comma list of {', '.join(WORKLOADS)} (post_messages stores rows: by name only)",
+    )
     matrix.add_argument("--routes", type=_choices(ROUTES), default=list(ROUTES), help="comma list")
-    matrix.add_argument("--edge-host", default=DEFAULT_EDGE_HOST, help="the edge, as Locust sees it")
+    matrix.add_argument("--edge-host", default=DEFAULT_EDGE_HOST, help="the edge, as the generator sees it")
     matrix.add_argument(
         "--direct-host",
         type=_direct_host,
@@ -82,11 +103,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         "--executor",
         choices=("compose", "local"),
         default="compose",
-        help="compose: a container of --service per cell; local: Locust on this machine",
+        help="compose: a container of --service per cell; local: the generator on this machine",
     )
     run.add_argument("--compose", default="docker compose", help="compose command")
-    run.add_argument("--service", default="locust", help="compose service whose image runs Locust")
+    run.add_argument("--service", help="compose service whose image runs the generator (default: wrk or locust)")
     run.add_argument("--locust", default="locust", help="Locust command for --executor local")
+    run.add_argument("--wrk", default="wrk", help="wrk command for --executor local")
     # REPORTS_DIR: the same variable tells compose which folder nginx serves at /reports/.
     run.add_argument("--reports-dir", type=Path, default=Path(os.environ.get("REPORTS_DIR", PROJECT_DIR / "reports")))
     run.add_argument("--dry-run", action="store_true", help="print the plan and exit")
@@ -94,9 +116,17 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 
 def _executor(options: argparse.Namespace) -> Executor:
-    if options.executor == "local":
-        return LocalExecutor(shlex.split(options.locust), LOCUSTFILE)
-    return ComposeExecutor(Compose(shlex.split(options.compose), PROJECT_DIR), options.service)
+    local = options.executor == "local"
+    generator: Generator
+    if options.generator == "locust":
+        command = shlex.split(options.locust)
+        generator = LocustGenerator([*command, f"--locustfile={LOCUSTFILE}"] if local else ["locust"])
+    else:
+        command = shlex.split(options.wrk)
+        generator = WrkGenerator(command if local else ["wrk"], str(WRK_SCRIPT) if local else WRK_SCRIPT_IN_IMAGE)
+    if local:
+        return LocalExecutor(generator, command[0])
+    return ComposeExecutor(Compose(shlex.split(options.compose), PROJECT_DIR), generator, options.service)
 
 
 def _point_latest(reports_dir: Path, run_dir: Path) -> None:
@@ -125,22 +155,25 @@ def main(argv: list[str]) -> int:
     options = parse_arguments(argv)
     direct_hosts = dict(options.direct_host or DEFAULT_DIRECT_HOSTS)
     cells, notes = build_matrix(options.backends, options.workloads, options.routes, options.edge_host, direct_hosts)
-    load = Load(options.users, options.spawn_rate, options.duration)
+    if options.generator == "wrk" and not 1 <= options.threads <= options.users:
+        print("bench: wrk needs 1 <= --threads <= --users (each thread keeps its own connections)", file=sys.stderr)
+        return 2
+    load = Load(options.users, options.spawn_rate, options.duration, options.generator, options.threads)
     seconds_per_cell = options.duration + OVERHEAD_SECONDS
     print(
         f"{len(cells)} cells x ~{seconds_per_cell} s = about {len(cells) * seconds_per_cell / 60:.1f} min",
         file=sys.stderr,
     )
+    executor = _executor(options)
     if options.dry_run:
         for cell in cells:
-            print(f"{cell.slug:<28} {cell.user_class:<12} --tags {cell.workload} --host {cell.host}")
+            print(f"{cell.slug:<28} {shlex.join(executor.generator.command(cell, load, cell.slug))}")
         for note in notes:
             print(f"note: {note}")
         return 0
     if not cells:
         print("bench: the filters leave no cell to run", file=sys.stderr)
         return 2
-    executor = _executor(options)
     problem = executor.unavailable(cells)
     if problem:
         print(f"bench: {problem}", file=sys.stderr)
@@ -175,6 +208,8 @@ def main(argv: list[str]) -> int:
     (run_dir / STYLESHEET).write_text(STYLE)
     _point_latest(options.reports_dir, run_dir)
     print(f"report: {run_dir / 'report.html'}")
+    for flag in summary["flags"]:
+        print(f"flag: {flag}", file=sys.stderr)
     invalid = invalid_cells(summary)
     if invalid:
         print(f"bench: {len(invalid)} of {len(cells)} cells are not valid:", file=sys.stderr)

@@ -5,8 +5,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench.execution import CellOutcome, Load
-from bench.matrix import STATIC_WORKLOAD
+from bench.execution import LOAD_GENERATOR, CellOutcome, Load
+from bench.matrix import EDGE_SERVICE, STATIC_WORKLOAD
 from bench.provenance import describe
 
 Summary = dict[str, Any]
@@ -16,6 +16,60 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or not denominator:
         return None
     return round(numerator / denominator, 3)
+
+
+# Above this share of its cores the generator, not the stack, may have set
+# the pace: the cell is flagged (issue 14).
+GENERATOR_CPU_LIMIT = 0.8
+# The workloads that query PostgreSQL: their cells show the database's cost too.
+DATABASE_WORKLOADS = ("db", "queries", "fortunes", "post_messages")
+
+
+def _generator_cpu_percent(outcome: CellOutcome) -> tuple[float | None, str | None]:
+    """The generator's mean CPU (% of one core) under load, and where it comes from.
+
+    Its own count over the run where it reports one (wrk: exact, even for a
+    run of a few seconds that `docker stats` may not sample), else its
+    container's `docker stats` samples.
+    """
+    if outcome.generator_cpu_seconds is not None and outcome.run_seconds:
+        return round(100 * outcome.generator_cpu_seconds / outcome.run_seconds, 1), "own"
+    usage = outcome.usage.get(LOAD_GENERATOR)
+    return (None, None) if usage is None else (usage.cpu_mean, "docker stats")
+
+
+def _generator(outcome: CellOutcome) -> dict[str, Any]:
+    """The load generator's own CPU, as a share of the cores it can use."""
+    cpu, source = _generator_cpu_percent(outcome)
+    share = None if cpu is None else round(cpu / (100 * outcome.generator_cores), 3)
+    return {
+        "name": outcome.generator,
+        "cores": outcome.generator_cores,
+        "cpu_mean": cpu,
+        "cpu_source": source,
+        "share_of_cores": share,
+        "saturated": share is not None and share > GENERATOR_CPU_LIMIT,
+    }
+
+
+def _cpu_per_1000(outcome: CellOutcome) -> dict[str, float]:
+    """CPU seconds per 1,000 requests of every sampled service: mean cores busy under load
+    / requests per second x 1,000 (services the cell does not use show the host's noise)."""
+    rps = outcome.stats.requests_per_second if outcome.stats else 0
+    if not rps:
+        return {}
+    percents = {service: usage.cpu_mean for service, usage in outcome.usage.items()}
+    generator, _ = _generator_cpu_percent(outcome)
+    if generator is not None:
+        percents[LOAD_GENERATOR] = generator
+    return {service: round(percent / 100 / rps * 1000, 4) for service, percent in percents.items()}
+
+
+def _files(generator: str, prefix: str) -> dict[str, str]:
+    """The cell's own files: Locust's report and CSV, or wrk's output alone."""
+    if generator == "locust":
+        return {"html": f"{prefix}.html", "stats_csv": f"{prefix}_stats.csv", "log": f"{prefix}.log"}
+    return {"log": f"{prefix}.log"}
 
 
 def _cell_record(outcome: CellOutcome, directory: str) -> dict[str, Any]:
@@ -33,11 +87,9 @@ def _cell_record(outcome: CellOutcome, directory: str) -> dict[str, Any]:
         "locust_cpu_warning": outcome.locust_cpu_warning,
         "run_seconds": outcome.run_seconds,
         "resources": {service: asdict(usage) for service, usage in outcome.usage.items()},
-        "files": {
-            "html": f"{directory}/{cell.slug}.html",
-            "stats_csv": f"{directory}/{cell.slug}_stats.csv",
-            "log": f"{directory}/{cell.slug}.log",
-        },
+        "generator": _generator(outcome),
+        "cpu_seconds_per_1000_requests": _cpu_per_1000(outcome),
+        "files": _files(outcome.generator, f"{directory}/{cell.slug}"),
     }
 
 
@@ -46,12 +98,35 @@ def _throughput(record: dict[str, Any]) -> float | None:
     return None if stats is None else stats["requests_per_second"]
 
 
-def _add_ratios(records: list[dict[str, Any]]) -> None:
-    """vs_direct: edge / direct, same backend and workload; vs_static: cell / static."""
+def calibration(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The static cell as the generator's calibration: what it did, at what share of its cores.
+
+    Its capacity on this host is the static cell's rate scaled to all its
+    cores (CPU per request held constant): the most any cell could measure.
+    """
+    static = next((r for r in records if r["workload"] == STATIC_WORKLOAD and r["stats"]), None)
+    if static is None:
+        return None
+    share = static["generator"]["share_of_cores"]
+    rps = _throughput(static)
+    return {
+        "slug": static["slug"],
+        "generator": static["generator"]["name"],
+        "cores": static["generator"]["cores"],
+        "requests_per_second": rps,
+        "generator_share_of_cores": share,
+        "generator_capacity_rps": round(rps / share, 1) if rps and share else None,
+    }
+
+
+def _add_ratios(records: list[dict[str, Any]], capacity: float | None) -> None:
+    """vs_direct: edge / direct, same backend and workload; vs_static: cell / static;
+    vs_generator_capacity: cell / the generator's capacity (calibration)."""
     by_key = {(r["route"], r["backend"], r["workload"]): r for r in records}
     static = next((r for r in records if r["workload"] == STATIC_WORKLOAD), None)
     ceiling = _throughput(static) if static else None
     for record in records:
+        record["vs_generator_capacity"] = _ratio(_throughput(record), capacity)
         direct = by_key.get(("direct", record["backend"], record["workload"]))
         record["vs_direct"] = (
             _ratio(_throughput(record), _throughput(direct)) if record["route"] == "edge" and direct else None
@@ -59,6 +134,7 @@ def _add_ratios(records: list[dict[str, Any]]) -> None:
         record["vs_static"] = None if record is static else _ratio(_throughput(record), ceiling)
 
 
+GENERATOR_NAMES = {"locust": "Locust", "wrk": "wrk"}
 # How much shorter than --run-time a cell may run. Before
 # loadtest/scenarios/run_time.py a loaded 2-core host cut 3 s cells to
 # 2.6-2.7 s routinely and to 47 ms at worst; now they run 3.00 s.
@@ -70,12 +146,14 @@ def _problems(record: dict[str, Any], load: Load) -> list[str]:
     """Why a cell's numbers cannot be trusted; empty when they can."""
     stats = record["stats"]
     problems = []
+    generator = GENERATOR_NAMES.get(record["generator"]["name"], record["generator"]["name"])
     ran = record["run_seconds"]
     allowed = max(EARLY_STOP_SECONDS, EARLY_STOP_SHARE * load.duration_seconds)
     if ran is not None and ran < load.duration_seconds - allowed:
+        why = "its --run-time timer fired early; " if generator == "Locust" else ""
         problems.append(
-            f"Locust stopped after {ran:.1f} s of the {load.duration_seconds} s asked "
-            "(its --run-time timer fired early; rerun on a quieter host)"
+            f"{generator} stopped after {ran:.1f} s of the {load.duration_seconds} s asked "
+            f"({why}rerun on a quieter host)"
         )
     if record["locust_cpu_warning"]:
         problems.append(
@@ -90,9 +168,21 @@ def _problems(record: dict[str, Any], load: Load) -> list[str]:
     elif not stats["requests"]:
         problems.append(f"no request completed, see {record['files']['log']}")
     elif record["exit_code"]:
-        # Locust exits 1 on failed requests (handled above); anything else is an error.
-        problems.append(f"Locust exited with code {record['exit_code']}, see {record['files']['log']}")
+        # Locust exits 1 on failed requests (handled above), wrk 0; anything else is an error.
+        problems.append(f"{generator} exited with code {record['exit_code']}, see {record['files']['log']}")
     return problems
+
+
+def _flags(record: dict[str, Any]) -> list[str]:
+    """What a reader must know before trusting a valid cell's figure."""
+    generator = record["generator"]
+    if not generator["saturated"]:
+        return []
+    return [
+        f"the load generator ({generator['name']}) used {generator['share_of_cores']:.0%} of its "
+        f"{generator['cores']} core{'s' if generator['cores'] > 1 else ''} (above {GENERATOR_CPU_LIMIT:.0%}): "
+        "it may have set this cell's pace, not the stack"
+    ]
 
 
 def invalid_cells(summary: Summary) -> dict[str, list[str]]:
@@ -109,15 +199,19 @@ def build_summary(
     provenance: dict[str, Any],
 ) -> Summary:
     records = [_cell_record(outcome, cells_dir) for outcome in outcomes]
-    _add_ratios(records)
+    calibrated = calibration(records)
+    _add_ratios(records, calibrated and calibrated["generator_capacity_rps"])
     for record in records:
         record["problems"] = _problems(record, load)
+        record["flags"] = _flags(record)
     return {
         "created": created,
         "provenance": provenance,
         "load": asdict(load),
+        "calibration": calibrated,
         "notes": notes,
         "warnings": [f"{record['slug']}: {problem}" for record in records for problem in record["problems"]],
+        "flags": [f"{record['slug']}: {flag}" for record in records for flag in record["flags"]],
         "cells": records,
     }
 
@@ -142,6 +236,43 @@ def _resources(record: dict[str, Any]) -> str:
     )
 
 
+def _generator_cpu(record: dict[str, Any]) -> str:
+    """'45% of 1' (its mean CPU over the cores it can use), '!' when flagged."""
+    generator = record.get("generator") or {}
+    share = generator.get("share_of_cores")
+    if share is None:
+        return "-"
+    return f"{share:.0%} of {generator['cores']}{' !' if generator['saturated'] else ''}"
+
+
+def load_sentence(summary: Summary) -> str:
+    """How every cell was loaded, for the report's first lines."""
+    load = summary["load"]
+    generator = load.get("generator", "locust")  # reports before wrk ran Locust
+    if generator == "wrk":
+        how = f"wrk, {load['users']} connections on {load['threads']} thread{'s' if load['threads'] > 1 else ''}"
+    else:
+        how = f"Locust, {load['users']} users, spawn rate {load['spawn_rate']:g}/s"
+    return (
+        f"{how}, {load['duration_seconds']} s per cell; closed loop, no think time. Ratios compare requests per second."
+    )
+
+
+def calibration_sentence(summary: Summary) -> str:
+    """The generator's capacity on this host, from the calibration cell."""
+    calibrated = summary.get("calibration")
+    if not calibrated or calibrated["generator_capacity_rps"] is None:
+        return "No calibration: the run had no static cell with the generator's CPU sampled."
+    return (
+        f"Calibration: {calibrated['slug']} did {calibrated['requests_per_second']:,.0f} req/s with "
+        f"{calibrated['generator']} at {calibrated['generator_share_of_cores']:.0%} of its "
+        f"{calibrated['cores']} core{'s' if calibrated['cores'] > 1 else ''}, so the generator's capacity "
+        f"on this host is about {calibrated['generator_capacity_rps']:,.0f} req/s; "
+        "'÷ capacity' is each cell's share of it, 'generator CPU' its own load "
+        f"(flagged above {GENERATOR_CPU_LIMIT:.0%})."
+    )
+
+
 TABLE_COLUMNS = (
     "cell",
     "req/s",
@@ -151,6 +282,8 @@ TABLE_COLUMNS = (
     "failures",
     "edge ÷ direct",
     "÷ static",
+    "generator CPU",
+    "÷ capacity",
 )
 
 
@@ -169,31 +302,68 @@ def table_rows(summary: Summary) -> list[list[str]]:
                 f"{stats['failures']} / {stats['requests']}" if stats else "-",
                 _times(record["vs_direct"]),
                 _times(record["vs_static"]),
+                _generator_cpu(record),
+                _times(record.get("vs_generator_capacity")),
             ]
         )
     return rows
 
 
+COST_COLUMNS = ("cell", "nginx", "app server", "db", "load generator")
+
+
+def cost_services(record: dict[str, Any]) -> tuple[str | None, ...]:
+    """The services a cell's requests pass through (None: not this cell's), then its generator."""
+    edge = EDGE_SERVICE if record["route"] == "edge" else None
+    backend = None if record["backend"] == EDGE_SERVICE else record["backend"]
+    database = "db" if record["workload"] in DATABASE_WORKLOADS else None
+    return (edge, backend, database, LOAD_GENERATOR)
+
+
+def cost_rows(summary: Summary) -> list[list[str]]:
+    """CPU seconds per 1,000 requests of the edge, the cell's app server, the database and the generator."""
+    rows = []
+    for record in summary["cells"]:
+        cost = record.get("cpu_seconds_per_1000_requests") or {}
+        if not cost:
+            continue
+        services = cost_services(record)
+        rows.append([record["slug"], *(_number(cost.get(service) if service else None, 3) for service in services)])
+    return rows
+
+
+def _markdown_table(columns: tuple[str, ...], rows: list[list[str]]) -> list[str]:
+    return [
+        "| " + " | ".join(columns) + " |",
+        "|" + "|".join("---" if i == 0 else "---:" for i in range(len(columns))) + "|",
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+
+
 def render_markdown(summary: Summary) -> str:
-    load = summary["load"]
     lines = [
         f"# Gateway Lab benchmark, {summary['created']}",
         "",
-        f"{load['users']} users, spawn rate {load['spawn_rate']:g}/s, "
-        f"{load['duration_seconds']} s per cell; closed loop, no think time. "
-        "Ratios compare requests per second.",
+        load_sentence(summary),
         "",
         describe(summary["provenance"]),
         "",
-        "| " + " | ".join(TABLE_COLUMNS) + " |",
-        "|" + "|".join("---" if i == 0 else "---:" for i in range(len(TABLE_COLUMNS))) + "|",
+        calibration_sentence(summary),
+        "",
+        *_markdown_table(TABLE_COLUMNS, table_rows(summary)),
     ]
-    lines += ["| " + " | ".join(row) + " |" for row in table_rows(summary)]
+    costs = cost_rows(summary)
+    if costs:
+        lines += ["", "## CPU seconds per 1,000 requests", "", *_markdown_table(COST_COLUMNS, costs)]
     resource_lines = [f"- {record['slug']}: {_resources(record)}" for record in summary["cells"] if record["resources"]]
     if resource_lines:
-        lines += ["", "## CPU (mean, % of one core) and peak memory per service", ""]
+        lines += ["", "## CPU (mean under load, % of one core) and peak memory per service", ""]
         lines += resource_lines
-    for title, items in (("Warnings", summary["warnings"]), ("Notes", summary["notes"])):
+    for title, items in (
+        ("Warnings", summary["warnings"]),
+        ("Flags", summary.get("flags", [])),
+        ("Notes", summary["notes"]),
+    ):
         if items:
             lines += ["", f"## {title}", ""] + [f"- {item}" for item in items]
     return "\n".join(lines) + "\n"

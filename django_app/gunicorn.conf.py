@@ -56,11 +56,18 @@ forwarder_headers = ""
 # Heartbeat files go to the tmpfs: the root filesystem is read-only.
 worker_tmp_dir = "/tmp"  # noqa: S108 - a private tmpfs, not a shared /tmp
 
-# nginx keeps idle upstream connections for 60 s (keepalive_timeout in its
-# upstream block); the server must keep them longer so that nginx, not
-# Gunicorn, closes an idle connection, or nginx may send a request on a socket
-# Gunicorn is just closing and answer 502.
-keepalive = 75
+# Balance every request over all the threads (issue 14). A gthread worker
+# accepts a connection whether or not a thread is free, and a kept-alive
+# connection stays on the worker that accepted it: with 20 connections split
+# 14/6, one worker queues requests while the other's threads idle (/io
+# reached 0.61 of workers x threads / 0.1 s). So each connection closes after
+# its answer, and a worker accepts only while it has a free thread: waiting
+# connections stay in the kernel's listen queue until whichever worker frees
+# a thread first takes the next one. The cost is a TCP handshake per request
+# on the container network; nginx keeps no idle connections to Gunicorn
+# (nginx/upstreams/django.conf).
+keepalive = 0
+worker_connections = threads
 
 # Longest legitimate request is /io?ms=10000 (10 s); 30 s leaves room for a
 # slow database before a stuck worker is killed and replaced.

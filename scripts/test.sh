@@ -82,7 +82,7 @@ phase "compose config"
 docker compose config --quiet
 
 phase "build images"
-docker compose --profile test build --quiet
+docker compose --profile test --profile bench build --quiet   # bench: the wrk image of `make bench`
 
 rm -rf .cache/test && mkdir -p "$JUNIT_DIR" "$REPORTS_DIR" && chmod 0777 "$JUNIT_DIR"
 trap teardown EXIT

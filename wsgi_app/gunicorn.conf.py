@@ -48,10 +48,18 @@ forwarder_headers = ""
 # Heartbeat files go to the tmpfs: the root filesystem is read-only.
 worker_tmp_dir = "/tmp"  # noqa: S108 - a private tmpfs, not a shared /tmp
 
-# nginx keeps idle upstream connections 60 s (keepalive_timeout in its upstream
-# block); the server keeps them longer, so nginx always closes an idle one
-# first and never sends a request on a socket Gunicorn is closing (a 502).
-keepalive = 75
+# Balance every request over all the threads (issue 14). A gthread worker
+# accepts a connection whether or not a thread is free, and a kept-alive
+# connection stays on the worker that accepted it: with 20 connections split
+# 14/6, one worker queues requests while the other's threads idle (/io
+# reached 0.61 of workers x threads / 0.1 s). So each connection closes after
+# its answer, and a worker accepts only while it has a free thread: waiting
+# connections stay in the kernel's listen queue until whichever worker frees
+# a thread first takes the next one. The cost is a TCP handshake per request
+# on the container network; nginx keeps no idle connections to Gunicorn
+# (nginx/upstreams/wsgi.conf).
+keepalive = 0
+worker_connections = threads
 
 # The longest legitimate request is /io?ms=10000 (10 s); 30 s leaves room for
 # a slow database before a stuck worker is killed and replaced.

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bench.docker_stats import parse_size, parse_stats_line, summarize
-from bench.execution import ComposeExecutor, Load
+from bench.execution import ComposeExecutor
+from bench.generators import Load, LocustGenerator
 from bench.locust_csv import read_stats, run_seconds, saw_cpu_warning
 from bench.matrix import DEFAULT_DIRECT_HOSTS, build_matrix
 from bench.progress import Progress
@@ -34,11 +35,15 @@ def test_default_matrix_covers_every_backend_and_workload_and_skips_cgi_direct()
     cells, notes = build_matrix(
         options.backends, options.workloads, options.routes, options.edge_host, DEFAULT_DIRECT_HOSTS
     )
-    assert cells[0].slug == "edge-nginx-static"
-    assert len([c for c in cells if c.route == "edge"]) == 1 + 4 * 6
+    assert cells[0].slug == "edge-nginx-static"  # the calibration first
+    # Six workloads of every backend, plus CGI's floor; no POST (it stores rows).
+    assert len([c for c in cells if c.route == "edge"]) == 1 + 4 * 6 + 1
     assert len([c for c in cells if c.route == "direct"]) == 3 * 6
+    assert [c.slug for c in cells if c.workload == "floor"] == ["edge-cgi-floor"]
+    assert not any(c.workload == "post_messages" for c in cells)
     assert not any(c.route == "direct" and c.backend == "cgi" for c in cells)
     assert notes and notes[0].startswith("cgi: ")
+    assert options.generator == "wrk"
 
 
 def test_matrix_filters_are_validated() -> None:
@@ -51,10 +56,11 @@ def test_matrix_filters_are_validated() -> None:
 
 def test_compose_cell_runs_a_fresh_locust_container_writing_into_the_report(tmp_path: Path) -> None:
     cells, _ = build_matrix(["django"], ["db"], ["edge"], "https://nginx", {})
-    executor = ComposeExecutor(Compose(["docker", "compose"], tmp_path), "locust")
+    executor = ComposeExecutor(Compose(["docker", "compose"], tmp_path), LocustGenerator(["locust"]))
     command = executor.command(cells[0], Load(20, 20, 10), tmp_path, "RUN")
     assert command[:5] == ["docker", "compose", "run", "--rm", "--no-deps"]
     assert f"--volume={tmp_path}:/reports" in command
+    assert command[command.index("locust") - 1].startswith("--volume")  # the service, then its command
     assert command[-1] == "DjangoUser"
     assert {"--tags=db", "--host=https://nginx", "--csv=/reports/edge-django-db", "--run-time=10s"} <= set(command)
 
@@ -140,7 +146,7 @@ def test_report_adds_cpu_and_memory_charts_when_containers_were_sampled(bench_re
     for record in summary["cells"]:
         record["resources"] = {"nginx": usage.__dict__}
     charts = [attrs["aria-label"] for tag, attrs in _parse(render_html(summary)).tags if tag == "svg"]
-    assert charts == ["Throughput", "Latency", "Failures", "CPU", "Memory"]
+    assert charts == ["Throughput", "Latency", "Failures", "CPU", "CPU per 1,000 requests", "Memory"]
     assert "nginx 32%/12 MiB" in render_markdown(summary)
 
 

@@ -1,5 +1,8 @@
 """One user class per backend: the same contract under each prefix."""
 
+from locust import tag, task
+
+from scenarios import checks
 from scenarios.contract import ContractUser
 
 
@@ -8,6 +11,12 @@ class CgiUser(ContractUser):
 
     backend = "cgi"
     interface = "CGI"
+
+    @tag("floor")
+    @task
+    def floor(self) -> None:
+        """/cgi/floor: the smallest Python CGI program, the bare cost of a process per request."""
+        self._get("/floor", checks.plain_text("Hello, CGI World"))
 
 
 class DjangoUser(ContractUser):

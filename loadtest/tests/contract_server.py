@@ -84,6 +84,8 @@ class ContractHandler(BaseHTTPRequestHandler):
             case "hello":
                 text = f"Hello, {INTERFACES[backend]} World"
                 self._send(200, text, "text/plain; charset=utf-8")
+            case "floor" if backend == "cgi":  # /cgi/floor answers as /cgi/hello
+                self._send(200, "Hello, CGI World", "text/plain; charset=utf-8")
             case "json":
                 self._json({"message": "Hello, World!"})
             case "db":

@@ -1,4 +1,4 @@
-"""Locust: headless runs of every user class, the web UI in a real browser, workers, `make bench`."""
+"""Locust: headless runs of every user class, the web UI in a browser, workers; `make bench` (wrk, Locust)."""
 
 import json
 import os
@@ -113,43 +113,73 @@ def test_ui_starts_a_swarm_fills_statistics_and_stops(browser: Browser, ssl_cont
         context.close()
 
 
-def test_bench_writes_every_report_file_and_the_report_renders(browser: Browser, ssl_context):
-    reports = Path(os.environ.get("REPORTS_DIR", "reports"))
+def tiny_bench(reports: Path, *arguments: str) -> dict:
+    """A bounded `make bench` against the running stack; the summary of its run."""
     subprocess.run(
-        [sys.executable, "-m", "bench", "--backends", "django", "--workloads", "hello,static",
-         "--routes", "edge,direct", "--users", "2", "--duration", "3", "--reports-dir", str(reports)],
+        [sys.executable, "-m", "bench", "--duration", "3", "--reports-dir", str(reports), *arguments],
         check=True, timeout=300,
     )  # fmt: skip
+    return json.loads(((reports / "latest").resolve() / "summary.json").read_text())
+
+
+def test_bench_with_locust_keeps_locusts_own_report(browser: Browser):
+    reports = Path(os.environ.get("REPORTS_DIR", "reports"))
+    summary = tiny_bench(reports, "--generator", "locust", "--workloads", "static", "--routes", "edge", "--users", "2")
+    [cell] = summary["cells"]
+    assert summary["load"]["generator"] == "locust" and cell["generator"]["name"] == "locust"
+    assert cell["stats"]["requests"] > 0 and cell["stats"]["failures"] == 0, cell.get("failure_reasons")
+    assert cell["generator"]["cpu_mean"] is not None, "the Locust container's CPU was not sampled"
+    # Locust's own report works under the edge's CSP.
+    context = browser.new_context()
+    watched = WatchedPage(context)
+    assert watched.violations(f"{PUBLIC_ORIGIN}/reports/latest/{cell['files']['html']}") == []
+    context.close()
+
+
+def test_bench_writes_every_report_file_and_the_report_renders(browser: Browser, ssl_context):
+    reports = Path(os.environ.get("REPORTS_DIR", "reports"))
+    summary = tiny_bench(reports, "--backends", "django", "--workloads", "hello,static", "--routes", "edge,direct")
     run = (reports / "latest").resolve()
     for name in ("summary.json", "summary.md", "report.html"):
         assert (run / name).stat().st_size > 0, name
-    summary = json.loads((run / "summary.json").read_text())
     workers = compose("exec", "-T", "django", "printenv", "GUNICORN_WORKERS").stdout.strip()
     assert summary["provenance"]["settings"]["django"]["GUNICORN_WORKERS"] == workers  # read from the container
-    cells = summary["cells"]
-    assert len(cells) == 3  # django hello through the edge and direct, the static file
-    for cell in cells:
-        assert cell["stats"]["requests"] > 0, cell["slug"]
-        assert cell["stats"]["failures"] == 0, (cell["slug"], cell.get("failure_reasons"))
-        assert cell["resources"], f"no CPU/memory samples for {cell['slug']}"
+    assert summary["load"]["generator"] == "wrk"  # the default
+    cells = {cell["slug"]: cell for cell in summary["cells"]}
+    assert list(cells) == ["edge-nginx-static", "edge-django-hello", "direct-django-hello"]
+    for slug, cell in cells.items():
+        assert cell["stats"]["requests"] > 0, slug
+        assert cell["stats"]["failures"] == 0, (slug, cell.get("failure_reasons"))
+        assert cell["resources"], f"no CPU/memory samples for {slug}"
+        # The generator's own CPU, from its container: the flag's input.
+        generator = cell["generator"]
+        assert generator["name"] == "wrk" and generator["share_of_cores"] is not None, slug
+        assert generator["saturated"] == (generator["share_of_cores"] > 0.8), slug
         for path in cell["files"].values():
             assert (run / path).stat().st_size > 0, path
+    # CPU seconds per 1,000 requests of each hop, from the same samples.
+    assert {"nginx", "django"} <= set(cells["edge-django-hello"]["cpu_seconds_per_1000_requests"])
+    assert "django" in cells["direct-django-hello"]["cpu_seconds_per_1000_requests"]
+    calibration = summary["calibration"]
+    assert calibration["slug"] == "edge-nginx-static" and calibration["generator"] == "wrk"
+    assert calibration["generator_capacity_rps"] >= cells["edge-nginx-static"]["stats"]["requests_per_second"]
     page = browser.new_page()
     page.goto(f"{PUBLIC_ORIGIN}/reports/latest/report.html")
     charts = page.locator("svg")
-    assert charts.count() >= 4
+    assert charts.count() >= 6  # throughput, latency, failures, CPU, CPU per 1,000 requests, memory
     box = charts.first.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 50
-    # The report and a cell's Locust report work under the edge's CSP.
+    expect(page.get_by_role("heading", name="CPU seconds per 1,000 requests")).to_be_visible()
+    # The report works under the edge's CSP.
     context = browser.new_context()
     watched = WatchedPage(context)
     assert watched.violations(f"{PUBLIC_ORIGIN}/reports/latest/report.html") == []
-    assert watched.violations(f"{PUBLIC_ORIGIN}/reports/latest/{cells[0]['files']['html']}") == []
     context.close()
     # The landing page shows the newest run, its claims and its figures.
     page.goto(f"{PUBLIC_ORIGIN}/")
     latest = page.locator("#latest-benchmark")
     expect(latest.get_by_role("cell", name="direct-django-hello", exact=True)).to_be_visible()
+    expect(latest.get_by_text("wrk, 20 connections")).to_be_visible()
     expect(latest.get_by_role("link", name="Charts, CPU and memory per service")).to_be_visible()
     context = browser.new_context()
     check_the_claims_after_a_benchmark(context, ssl_context)

@@ -27,7 +27,13 @@ def run(env: dict[str, str], command: tuple[str, ...]) -> subprocess.CompletedPr
 
 class MissingVariableTests(SimpleTestCase):
     def test_django_names_the_missing_variable(self) -> None:
-        for variable in ["GUNICORN_THREADS", "TRUSTED_PROXY_CIDR", "PUBLIC_HOST", "HTTPS_PORT", "REQUEST_BODY_MAX_BYTES"]:
+        for variable in [
+            "GUNICORN_THREADS",
+            "TRUSTED_PROXY_CIDR",
+            "PUBLIC_HOST",
+            "HTTPS_PORT",
+            "REQUEST_BODY_MAX_BYTES",
+        ]:
             with self.subTest(variable=variable):
                 result = run_without(variable, "manage.py", "check")
                 self.assertNotEqual(result.returncode, 0)

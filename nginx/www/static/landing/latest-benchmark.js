@@ -118,7 +118,9 @@ function renderCells(summary, target) {
       row.insertCell().textContent = text;
     }
   }
-  const caption = make("p", `${summary.created}: ${summary.load.users} users, ${summary.load.duration_seconds} s per cell. `);
+  const generator = summary.load.generator || "locust"; // reports before wrk ran Locust
+  const load = generator === "wrk" ? `wrk, ${summary.load.users} connections` : `Locust, ${summary.load.users} users`;
+  const caption = make("p", `${summary.created}: ${load}, ${summary.load.duration_seconds} s per cell. `);
   const link = make("a", "Charts, CPU and memory per service");
   link.href = `/reports/${summary.created}/report.html`;
   caption.append(link);

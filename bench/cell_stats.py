@@ -1,0 +1,22 @@
+"""One cell's numbers, whichever load generator measured them."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CellStats:
+    """Requests over the measured run; times in milliseconds."""
+
+    requests: int
+    failures: int
+    requests_per_second: float
+    failures_per_second: float
+    average_ms: float
+    p50_ms: float | None
+    p95_ms: float | None
+    p99_ms: float | None
+    max_ms: float
+
+    @property
+    def failure_ratio(self) -> float:
+        return self.failures / self.requests if self.requests else 0.0

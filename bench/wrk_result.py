@@ -1,0 +1,62 @@
+"""Read one cell's numbers from wrk's output: the line loadtest/wrk/report.lua's done() prints."""
+
+import json
+from dataclasses import dataclass
+
+from bench.cell_stats import CellStats
+
+MARKER = "wrk-result "
+# wrk's own names (SCRIPTING: summary.errors): connect, read and write are
+# socket errors, status an answer above 399, timeout no answer within --timeout.
+ERROR_KINDS = {
+    "connect": "could not connect",
+    "read": "socket read errors",
+    "write": "socket write errors",
+    "status": "answers with a status above 399",
+    "timeout": "no answer within --timeout",
+}
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    stats: CellStats
+    run_seconds: float
+    errors: dict[str, int]
+    cpu_seconds: float | None  # wrk's own, all threads (report.lua reads /proc/self/stat)
+
+    @property
+    def failure_reasons(self) -> list[str]:
+        """`<count>x <what>` per kind of error wrk counted."""
+        return [f"{count}x {ERROR_KINDS.get(kind, kind)}" for kind, count in self.errors.items() if count]
+
+
+def _milliseconds(microseconds: float) -> float:
+    return round(microseconds / 1000, 3)
+
+
+def parse(output: str) -> WrkResult:
+    """The last `wrk-result {...}` line of the output; ValueError when there is none (wrk did not finish)."""
+    lines = [line for line in output.splitlines() if line.startswith(MARKER)]
+    if not lines:
+        raise ValueError(f"no {MARKER.strip()} line: wrk did not finish")
+    record = json.loads(lines[-1][len(MARKER) :])
+    seconds = record["duration_us"] / 1e6
+    requests = int(record["requests"])
+    errors = {kind: int(count) for kind, count in record["errors"].items()}
+    failures = sum(errors.values())
+    latency = record["latency_us"]
+    # wrk reports percentiles of a histogram it never filled as 0: no answer, no latency.
+    percentile = (lambda key: _milliseconds(latency[key])) if requests else (lambda key: None)
+    stats = CellStats(
+        requests=requests,
+        failures=failures,
+        requests_per_second=round(requests / seconds, 3) if seconds else 0.0,
+        failures_per_second=round(failures / seconds, 3) if seconds else 0.0,
+        average_ms=_milliseconds(latency["mean"]),
+        p50_ms=percentile("p50"),
+        p95_ms=percentile("p95"),
+        p99_ms=percentile("p99"),
+        max_ms=_milliseconds(latency["max"]),
+    )
+    cpu = record.get("cpu_us", -1)
+    return WrkResult(stats, round(seconds, 3), errors, cpu_seconds=None if cpu < 0 else cpu / 1e6)
