@@ -11,6 +11,7 @@ UVICORN_WORKERS x DB_POOL_MAX (docs/connection-budget.md). /io?ms=100 holds no
 thread and no connection: its throughput is bound by CPU, not by a pool.
 """
 
+import ipaddress
 import os
 
 import uvicorn
@@ -21,6 +22,16 @@ def required(name: str) -> str:
     if not value:
         raise RuntimeError(f"environment variable {name} must be set (its default lives in .env)")
     return value
+
+
+def required_network(name: str) -> str:
+    """A network in CIDR notation, parsed here: Uvicorn would take a malformed one
+    for a host name and silently trust nobody."""
+    value = required(name)
+    try:
+        return str(ipaddress.ip_network(value))
+    except ValueError as exc:
+        raise RuntimeError(f"environment variable {name} must be a network, got {value!r}: {exc}") from None
 
 
 def main() -> None:
@@ -49,9 +60,9 @@ def main() -> None:
         # Uvicorn is closing.
         timeout_keep_alive=75,
         # Take client address and scheme from X-Forwarded-For/-Proto, and only
-        # when the peer is nginx (anyone else's headers are ignored).
+        # when the peer is nginx, in TRUSTED_PROXY_CIDR (anyone else's headers are ignored).
         proxy_headers=True,
-        forwarded_allow_ips=required("EDGE_PROXY_IP"),
+        forwarded_allow_ips=required_network("TRUSTED_PROXY_CIDR"),
         # nginx adds its own Server header at the edge.
         server_header=False,
         # On SIGTERM stop accepting, finish in-flight requests, then cut open

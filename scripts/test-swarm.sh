@@ -13,12 +13,6 @@
 # LOAD_REQUESTS per client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Django at 3 replicas plus the one extra task of a start-first update, beside
-# one task of every other backend, must fit the connection budget
-# (docs/connection-budget.md): (4 django + 1 wsgi) x GUNICORN_WORKERS x
-# GUNICORN_THREADS + the rest <= max_connections - reserved. .env's threads
-# leave room for one task of each only, hence fewer threads here.
-export GUNICORN_THREADS="${GUNICORN_THREADS:-4}"
 . scripts/settings.sh && load_settings
 export SWARM_STACK="${SWARM_STACK:-gateway-lab-swarm-test}"
 export HTTP_PORT="${TEST_HTTP_PORT:-$HTTP_PORT}" HTTPS_PORT="${TEST_HTTPS_PORT:-$HTTPS_PORT}"
@@ -121,8 +115,8 @@ per_task() {   # per_task SERVICE: its formula for one task
   case "$1" in
     cgi) echo "$(size FCGI_CHILDREN)" ;;
     django | wsgi) echo $(($(size GUNICORN_WORKERS) * $(size GUNICORN_THREADS))) ;;
-    fastapi | django-asgi) echo $(($(size UVICORN_WORKERS) * $(size DB_POOL_MAX))) ;;
-    asgi) echo $(($(size UVICORN_WORKERS) * ($(size DB_POOL_MAX) + 1))) ;;   # + one LISTEN per worker
+    django-asgi) echo $(($(size UVICORN_WORKERS) * $(size DB_POOL_MAX))) ;;
+    fastapi | asgi) echo $(($(size UVICORN_WORKERS) * ($(size DB_POOL_MAX) + 1))) ;;   # + one LISTEN per worker
   esac
 }
 connections() {   # connections [SERVICE EXTRA]

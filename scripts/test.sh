@@ -122,8 +122,7 @@ phase "swarm: the Swarm stack on a single-node swarm (deploy/swarm)"
 # beside it: the test stack goes first. Swarm's routing mesh publishes the
 # test ports on every interface (it has no host address) for these minutes.
 docker compose --profile test down -v --remove-orphans >/dev/null 2>&1
-# .env's thread count is for one task of each backend; test-swarm.sh sizes its own.
-run_suite swarm env -u GUNICORN_THREADS JUNIT_FILE="$JUNIT_DIR/swarm.xml" scripts/test-swarm.sh
+run_suite swarm env JUNIT_FILE="$JUNIT_DIR/swarm.xml" scripts/test-swarm.sh
 
 phase "summary"
 "$VENV/bin/python" tests/summarize_junit.py "$JUNIT_DIR" "${EXPECTED_SUITES[@]}"

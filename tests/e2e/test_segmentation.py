@@ -23,18 +23,19 @@ from tests.conftest import compose, inspect_container
 # Who opens connections to whom (client -> servers): the design the networks implement.
 CALLS: dict[str, set[str]] = {
     # Its routes: the app servers, fcgiwrap, and the Locust UI under /locust/.
-    "nginx": {"cgi", "django", "fastapi", "wsgi", "asgi", "locust"},
+    "nginx": {"cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi", "locust"},
     "cgi": {"db"},
     "django": {"db"},
     "fastapi": {"db"},
     "wsgi": {"db"},
     "asgi": {"db"},
+    "django-asgi": {"db"},
     "migrate": {"db"},
     "db": set(),
     # The edge, and each HTTP app server directly (the benchmark's direct cells);
     # workers also report to the master.
-    "locust": {"nginx", "django", "fastapi", "wsgi", "asgi"},
-    "locust-worker": {"nginx", "django", "fastapi", "wsgi", "asgi", "locust"},
+    "locust": {"nginx", "django", "fastapi", "wsgi", "asgi", "django-asgi"},
+    "locust-worker": {"nginx", "django", "fastapi", "wsgi", "asgi", "django-asgi", "locust"},
 }
 # Pairs that share a network though neither calls the other, each with its reason.
 ALSO_LINKED: dict[frozenset[str], str] = {
@@ -48,11 +49,12 @@ LISTENS: dict[str, tuple[int, ...]] = {
     "fastapi": (8000,),
     "wsgi": (8000,),
     "asgi": (8000,),
+    "django-asgi": (8000,),
     "db": (5432,),
     "locust": (8089, 5557),
 }
 ONE_SHOTS = {"migrate"}  # exited by the time the tests run: checked in the compose file only
-HTTP_BACKENDS = ("django", "fastapi", "wsgi", "asgi")
+HTTP_BACKENDS = ("django", "fastapi", "wsgi", "asgi", "django-asgi")
 # Connections tried at once in a container: few, so a container's pids limit holds.
 PARALLEL_PROBES = 8
 PROBE_SECONDS = 3
