@@ -20,7 +20,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from tests.tools.test_connection_budget import OTHER_CLIENTS, available
+from tests.tools.test_connection_budget import OTHER_CLIENTS, available, read_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 # The release the manifests target (deploy/README.md says the same).
@@ -228,6 +228,43 @@ def test_the_body_limit_is_the_env_files_and_reaches_the_edge_and_every_backend(
     for name in {"nginx", *HTTP_BACKENDS}:
         (container,) = (c for c in containers(deployments[name]) if c["name"] == name)
         assert settings_sources(container) & {"*", "REQUEST_BODY_MAX_BYTES"}, name
+
+
+# Containers that run with the same sizes in a pod as in compose (the backends run one
+# worker per pod instead: deploy/README.md), and the compose service each mirrors.
+SAME_SIZES = {
+    ("db", "db"): "db",
+    ("nginx", "nginx"): "nginx",
+    ("nginx", "collectstatic"): "migrate",  # the django image's one-shot work
+    ("cgi", "cgi"): "cgi",
+    ("migrate", "migrate"): "migrate",
+}
+BINARY_UNITS = {"K": 2**10, "M": 2**20, "G": 2**30, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
+
+
+def in_bytes(quantity: str) -> int:
+    """'512M' (compose: binary) or '512Mi' (Kubernetes) -> bytes."""
+    number = quantity.rstrip("KMGi")
+    return int(number) * BINARY_UNITS[quantity[len(number) :]]
+
+
+def compose_memory_limit(service: str) -> int:
+    """docker-compose.yml's memory limit for the service, a ${NAME} read from .env."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    limit = str(compose["services"][service]["deploy"]["resources"]["limits"]["memory"])
+    if limit.startswith("${"):
+        limit = read_settings(ROOT / ".env")[limit[2:].split(":", 1)[0]]
+    return in_bytes(limit)
+
+
+def test_memory_limits_match_compose_where_the_sizes_match(local: list[Resource]) -> None:
+    workloads = {r["metadata"]["name"]: r for r in local if r["kind"] in WORKLOADS}
+    for (workload, container_name), service in SAME_SIZES.items():
+        (container,) = (c for c in containers(workloads[workload]) if c["name"] == container_name)
+        limit = in_bytes(container["resources"]["limits"]["memory"])
+        assert limit == compose_memory_limit(service), f"{workload} {container_name} vs compose's {service}"
+        # The request is what the scheduler sets aside: at most the limit.
+        assert in_bytes(container["resources"]["requests"]["memory"]) <= limit, workload
 
 
 @pytest.mark.parametrize("folder", ["conf.d", "routes", "upstreams"])

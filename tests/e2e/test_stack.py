@@ -2,9 +2,7 @@
 
 import pytest
 
-from tests.conftest import HTTP_PORT, HTTPS_PORT, LOOPBACK, compose, inspect_container
-
-LONG_RUNNING = ("nginx", "cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi", "db", "locust", "locust-worker")
+from tests.conftest import HTTP_PORT, HTTPS_PORT, LONG_RUNNING, LOOPBACK, compose, inspect_container
 
 
 def test_nginx_config_is_valid_in_the_running_image():
