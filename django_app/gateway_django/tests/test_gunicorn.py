@@ -133,7 +133,8 @@ class GunicornTests(TransactionTestCase):
         view, a 400, and nothing is stored. Through the edge every body has a length."""
         body = iter([LARGEST_BODY, b" "])
         with GunicornServer() as server:
-            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            # 30 s: the worker's first request loads Django, slow on a busy host.
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
             headers = {"Host": settings.PUBLIC_HOST, "Content-Type": "application/json"}
             conn.request("POST", "/django/messages", body=body, headers=headers)
             response = conn.getresponse()
