@@ -20,7 +20,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from tests.tools.test_connection_budget import OTHER_CLIENTS, available, read_settings
+from tests.tools.test_connection_budget import connection_budget
 
 ROOT = Path(__file__).resolve().parents[2]
 # The release the manifests target (deploy/README.md says the same).
@@ -173,7 +173,7 @@ def test_backends_trust_the_pod_network_and_only_nginx_may_connect(local: list[R
     deployments = by_kind(local, "Deployment")
     policies = by_kind(local, "NetworkPolicy").values()
     nginx = {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "nginx"}}}
-    for name in ("django", "fastapi", "wsgi", "asgi"):
+    for name in ("django", "fastapi", "wsgi", "asgi", "django-asgi"):
         labels = deployments[name]["spec"]["template"]["metadata"]["labels"]
         admitting = [p["spec"] for p in policies if selects(p["spec"]["podSelector"], labels)]
         assert admitting, f"{name}: no NetworkPolicy, every pod may connect"
@@ -183,23 +183,12 @@ def test_backends_trust_the_pod_network_and_only_nginx_may_connect(local: list[R
 
 
 def test_the_connection_budget_fits_at_the_largest_replica_counts(local: list[Resource]) -> None:
-    settings = gateway_settings(local)
+    """scripts/connection_budget.py's formulas, at the ConfigMap's sizes and the HPAs' maxReplicas."""
     most = {name: hpa["spec"]["maxReplicas"] for name, hpa in by_kind(local, "HorizontalPodAutoscaler").items()}
-
-    def size(name: str) -> int:
-        return int(settings[name])
-
-    per_replica = {
-        "django": size("GUNICORN_WORKERS") * size("GUNICORN_THREADS"),
-        "fastapi": size("UVICORN_WORKERS") * size("DB_POOL_MAX"),
-        "wsgi": size("GUNICORN_WORKERS") * size("GUNICORN_THREADS"),
-        # The pool, plus each worker's LISTEN connection for /asgi/ws/messages.
-        "asgi": size("UVICORN_WORKERS") * (size("DB_POOL_MAX") + 1),
-        "django-asgi": size("UVICORN_WORKERS") * size("DB_POOL_MAX"),
-        "cgi": size("FCGI_CHILDREN"),
-    }
-    total = sum(most[name] * connections for name, connections in per_replica.items()) + OTHER_CLIENTS
-    assert total <= available(), f"{total} connections at maxReplicas {most}, PostgreSQL allows {available()}"
+    assert set(most) >= set(connection_budget.BACKENDS) - {"cgi"}, "a backend without an autoscaler"
+    total = connection_budget.budget(gateway_settings(local), most)
+    limit = connection_budget.available()
+    assert total <= limit, f"{total} connections at maxReplicas {most}, PostgreSQL allows {limit}"
 
 
 def settings_sources(container: Resource) -> set[str]:
@@ -253,7 +242,7 @@ def compose_memory_limit(service: str) -> int:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     limit = str(compose["services"][service]["deploy"]["resources"]["limits"]["memory"])
     if limit.startswith("${"):
-        limit = read_settings(ROOT / ".env")[limit[2:].split(":", 1)[0]]
+        limit = connection_budget.read_settings(ROOT / ".env")[limit[2:].split(":", 1)[0]]
     return in_bytes(limit)
 
 
