@@ -33,12 +33,12 @@ logs: ## follow the logs of every service
 ps: ## show services and their health
 	$(COMPOSE) ps
 
-scale: ## replicas behind the edge, no request lost: make scale DJANGO=3 FASTAPI=3 (CGI WSGI ASGI too)
-	@scripts/replicas.sh scale $(foreach b,CGI DJANGO FASTAPI WSGI ASGI,$(if $($(b)),$(b)=$($(b))))
+scale: ## replicas behind the edge, no request lost: make scale DJANGO=3 FASTAPI=3 (CGI WSGI ASGI DJANGO_ASGI too)
+	@scripts/replicas.sh scale $(foreach b,CGI DJANGO FASTAPI WSGI ASGI DJANGO_ASGI,$(if $($(b)),$(b)=$($(b))))
 
 deploy: ## build a backend and replace its replicas one by one, no request lost: make deploy SERVICE=django
-	@test -n "$(SERVICE)" || { echo "usage: make deploy SERVICE=cgi|django|fastapi|wsgi|asgi" >&2; exit 2; }
-	$(COMPOSE) build $(SERVICE)
+	@test -n "$(SERVICE)" || { echo "usage: make deploy SERVICE=cgi|django|fastapi|wsgi|asgi|django-asgi" >&2; exit 2; }
+	$(COMPOSE) build $(if $(filter django-asgi,$(SERVICE)),django,$(SERVICE))   # django-asgi runs the django image
 	@scripts/replicas.sh deploy $(SERVICE)
 
 ca-cert: ## copy the stack's CA certificate to certs/ca.crt

@@ -65,7 +65,7 @@ def available() -> int:
 def parse_replicas(arguments: list[str]) -> dict[str, int]:
     replicas = {}
     for argument in arguments:
-        name, _, count = argument.lower().partition("=")
+        name, _, count = argument.lower().replace("_", "-").partition("=")
         if name not in BACKENDS or not count.isdigit():
             raise ValueError(f"expected BACKEND=COUNT with BACKEND one of {', '.join(BACKENDS)}, got {argument!r}")
         replicas[name] = int(count)

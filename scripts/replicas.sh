@@ -3,7 +3,7 @@
 # failed or lost request:
 #   scripts/replicas.sh scale BACKEND=N...   `make scale DJANGO=3 FASTAPI=3`
 #   scripts/replicas.sh deploy BACKEND       `make deploy SERVICE=django` (after a build)
-# BACKEND is one of cgi django fastapi wsgi asgi (any case). The stack is the
+# BACKEND is one of cgi django fastapi wsgi asgi django-asgi (any case, _ for -). The stack is the
 # one `docker compose` finds (COMPOSE_PROJECT_NAME, COMPOSE_FILE: the tests set
 # both), so this works for `make up`'s stack and for the test stack alike.
 #
@@ -26,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/settings.sh && load_settings
 
-BACKENDS=(cgi django fastapi wsgi asgi)
+BACKENDS=(cgi django fastapi wsgi asgi django-asgi)
 WAIT_SECONDS=120   # for a new replica to be healthy (each image checks every 10 s)
 
 die() {
@@ -160,14 +160,14 @@ scale() {
   local argument backend n current
   [ "$#" -gt 0 ] || usage
   for argument in "$@"; do   # every argument checked before anything changes
-    backend=$(tr '[:upper:]' '[:lower:]' <<<"${argument%%=*}")
+    backend=$(tr '[:upper:]_' '[:lower:]-' <<<"${argument%%=*}")
     n=${argument#*=}
     is_backend "$backend" && [[ "$n" =~ ^[1-9][0-9]*$ ]] || usage
   done
   find_stack
   check_budget "$@" >/dev/null
   for argument in "$@"; do
-    backend=$(tr '[:upper:]' '[:lower:]' <<<"${argument%%=*}")
+    backend=$(tr '[:upper:]_' '[:lower:]-' <<<"${argument%%=*}")
     n=${argument#*=}
     current=$(count "$backend")
     if [ "$n" -gt "$current" ]; then
@@ -184,7 +184,7 @@ scale() {
 deploy() {
   local backend old current
   [ "$#" -eq 1 ] || usage
-  backend=$(tr '[:upper:]' '[:lower:]' <<<"$1")
+  backend=$(tr '[:upper:]_' '[:lower:]-' <<<"$1")
   is_backend "$backend" || usage
   find_stack
   current=$(count "$backend")
