@@ -6,12 +6,15 @@ PUBLIC_HOST in its Host header and TLS SNI, so the suite runs unchanged under
 any host name without DNS for it.
 """
 
+import asyncio
 import json
 import os
 import ssl
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -150,3 +153,14 @@ def goto_idle(page: Page, url: str) -> Response | None:
             if not changed or attempt == 2:
                 raise
     return None
+
+
+Result = TypeVar("Result")
+
+
+def run_async(coroutine: Coroutine[object, object, Result]) -> Result:
+    """asyncio.run in a thread of its own: Playwright's sync API (the browser
+    fixture, once started) keeps an event loop running in the test's thread,
+    where asyncio.run refuses to start another."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()

@@ -9,7 +9,7 @@ import time
 import pytest
 import websockets
 
-from tests.conftest import HTTPS_PORT, LOOPBACK, PUBLIC_AUTHORITY, PUBLIC_ORIGIN, edge_client, read_secret
+from tests.conftest import HTTPS_PORT, LOOPBACK, PUBLIC_AUTHORITY, PUBLIC_ORIGIN, edge_client, read_secret, run_async
 
 
 def test_openapi_schema_lists_the_contract_under_the_prefix(client):
@@ -49,7 +49,7 @@ def test_websocket_echo_through_the_edge(ca_file, backend):
                 replies.append(await asyncio.wait_for(ws.recv(), 5))
             return replies
 
-    replies = asyncio.run(exchange())
+    replies = run_async(exchange())
     assert ["ping" in replies[0], "héllo wörld" in replies[1]] == [True, True]
 
 
@@ -70,7 +70,7 @@ def test_message_feed_pushes_a_message_posted_through_the_edge(ca_file, client):
             created = await asyncio.to_thread(client.post, "/asgi/messages", json={"author": "feed", "text": text})
             return created.json(), json.loads(await asyncio.wait_for(ws.recv(), 5))
 
-    posted, pushed = asyncio.run(exchange())
+    posted, pushed = run_async(exchange())
     assert pushed == posted
     assert pushed["text"] == text
 
@@ -90,7 +90,7 @@ def test_websocket_is_refused_by_wsgi_and_cgi_with_a_json_reason(ca_file, backen
             pass
 
     with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
-        asyncio.run(handshake())
+        run_async(handshake())
     response = refused.value.response
     assert response.status_code == 400
     assert "WebSocket" in json.loads(response.body)["error"]
@@ -106,7 +106,7 @@ def test_websocket_to_an_unknown_path_of_django_asgi_is_a_json_404(ca_file):
             pass
 
     with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
-        asyncio.run(handshake())
+        run_async(handshake())
     assert refused.value.response.status_code == 404
     assert json.loads(refused.value.response.body) == {"error": "not found"}
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import websockets
 
-from tests.conftest import HTTPS_PORT, LOOPBACK, PUBLIC_AUTHORITY, edge_client
+from tests.conftest import HTTPS_PORT, LOOPBACK, PUBLIC_AUTHORITY, edge_client, run_async
 
 # Adding a backend is one line: every backend long-polls; the ASGI ones also push.
 POLLING = ("cgi", "django", "fastapi", "wsgi", "asgi")
@@ -122,7 +122,7 @@ def test_broadcast_reaches_every_connected_client(ca_file, client, backend):
                 await feed.close()
         return created.json(), pushed
 
-    posted, pushed = asyncio.run(exchange())
+    posted, pushed = run_async(exchange())
     assert [(message["id"], message["text"]) for message in pushed] == [(posted["id"], text)] * 3
 
 

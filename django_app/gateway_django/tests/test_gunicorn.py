@@ -71,8 +71,10 @@ class GunicornServer:
         self.process.terminate()
         self.process.wait(timeout=30)
 
-    def request(self, method: str, path: str, headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+    def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None, timeout: float = 10
+    ) -> http.client.HTTPResponse:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         conn.request(method, path, headers={"Host": settings.PUBLIC_HOST, **(headers or {})})
         response = conn.getresponse()
         response.body = response.read()
@@ -123,7 +125,8 @@ class GunicornTests(TransactionTestCase):
 
     def test_healthz_is_503_when_the_database_is_unreachable(self) -> None:
         with GunicornServer(POSTGRES_PORT=str(free_port())) as server:
-            response = server.request("GET", "/django/healthz")
+            # The worker first tries the database for POOL_WARM_UP_SECONDS (gunicorn.conf.py).
+            response = server.request("GET", "/django/healthz", timeout=30)
         self.assertEqual(response.status, 503)
         self.assertEqual(json.loads(response.body), {"status": "unavailable", "database": "unreachable"})
 
