@@ -3,6 +3,7 @@
 import html
 import os
 import re
+import socket
 import time
 
 import pytest
@@ -84,6 +85,7 @@ def test_info_names_the_running_server_and_what_it_applied(port):
     assert "httptools" in info["server"]
     assert info["server"].endswith("on uvloop)")
     assert info["pid"] == os.getpid()
+    assert info["hostname"] == socket.gethostname()
     # The test client is the trusted peer here (conftest.TRUSTED_PEER): Uvicorn applied its headers.
     assert info["request"] == {"client": "203.0.113.9", "scheme": "https", "host": f"127.0.0.1:{port}"}
 

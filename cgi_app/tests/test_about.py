@@ -1,6 +1,7 @@
 """GET / and GET /info (routes/about.py), run as the CGI program fcgiwrap executes."""
 
 import os
+import socket
 from pathlib import Path
 
 from cgi_client import run_cgi
@@ -8,10 +9,11 @@ from cgi_client import run_cgi
 
 def test_info_names_the_interface_and_a_new_pid_each_request() -> None:
     first, second = run_cgi("/info").json(), run_cgi("/info").json()
-    assert set(first) == {"interface", "server", "framework", "pid", "python", "request"}
+    assert set(first) == {"interface", "server", "framework", "hostname", "pid", "python", "request"}
     assert first["interface"] == "CGI"
     assert first["framework"] == "Python standard library"
     assert first["python"].startswith("3.")
+    assert first["hostname"] == second["hostname"] == socket.gethostname()
     assert first["pid"] != second["pid"]
 
 

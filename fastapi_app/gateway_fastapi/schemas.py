@@ -43,6 +43,7 @@ class Info(BaseModel):
     interface: str
     server: str
     framework: str
+    hostname: str
     pid: int
     python: str
     request: RequestSeen

@@ -1,6 +1,7 @@
 """GET / and GET /info (routes/about.py) in-process; test_uvicorn.py checks them under real Uvicorn."""
 
 import os
+import socket
 from importlib.metadata import version
 
 from fastapi.testclient import TestClient
@@ -8,9 +9,10 @@ from fastapi.testclient import TestClient
 
 def test_info_names_interface_framework_and_this_process(client: TestClient) -> None:
     info = client.get("/fastapi/info").json()
-    assert set(info) == {"interface", "server", "framework", "pid", "python", "request"}
+    assert set(info) == {"interface", "server", "framework", "hostname", "pid", "python", "request"}
     assert info["interface"] == "ASGI"
     assert info["framework"] == f"FastAPI {version('fastapi')}"
+    assert info["hostname"] == socket.gethostname()
     assert info["pid"] == os.getpid()
     assert client.get("/fastapi/info").json()["pid"] == info["pid"]
 

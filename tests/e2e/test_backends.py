@@ -87,11 +87,13 @@ def test_hello_is_exactly_the_contract_text(client, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_info_names_interface_and_server(client, backend):
+def test_info_names_interface_server_and_container(client, backend):
     info = client.get(f"/{backend}/info").json()
     assert info["interface"] == INTERFACES[backend]
     assert SERVERS[backend] in info["server"].lower()
     assert isinstance(info["pid"], int)
+    # Docker names a container's host after the first 12 hex digits of its id.
+    assert info["hostname"] == compose("ps", "-q", backend).stdout.split()[0][:12]
     assert info["python"].startswith("3.")
 
 

@@ -117,7 +117,7 @@ ASYNC_VIEWS = {"django": [], "django-asgi": ["/db", "/io", "/messages", "/querie
 def test_info_fields(client, backend):
     info = client.get(f"/{backend}/info").json()
     extra = {"async_views"} if backend in ASYNC_VIEWS else set()
-    assert set(info) == {"interface", "server", "framework", "pid", "python", "request"} | extra
+    assert set(info) == {"interface", "server", "framework", "hostname", "pid", "python", "request"} | extra
     assert set(info["request"]) == {"client", "scheme", "host"}
     if backend in ASYNC_VIEWS:
         assert info["async_views"] == ASYNC_VIEWS[backend]

@@ -32,7 +32,7 @@ def observe(client: httpx.Client, backend: str, method: str, path: str, content:
         body = response.json()
         if response.status_code == 400 and isinstance(body, dict) and isinstance(body.get("error"), str):
             body = {**body, "error": BAD_INPUT["error"]}  # the wording is each backend's
-        if path == "/info":  # values that differ by nature (interface, server, pid); what must agree:
+        if path == "/info":  # values that differ by nature (interface, server, hostname, pid); what must agree:
             # (Django's own extra, async_views, is tested in test_contract.test_info_fields.)
             body = {"fields": sorted(set(body) - {"async_views"}), "request": body.get("request")}
     elif method != "HEAD":

@@ -13,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.conftest import BACKENDS, PUBLIC_ORIGIN, container_env, edge_client, goto_idle
+from tests.conftest import BACKENDS, PUBLIC_ORIGIN, compose, container_env, edge_client, goto_idle
 
 REPORTS = Path(os.environ.get("REPORTS_DIR", "reports"))
 SCREENSHOTS = REPORTS / "screenshots"  # for people to look at after the run
@@ -117,8 +117,11 @@ def test_try_it_shows_each_process_model(context, backend):
     page.locator(f"tr[data-backend='{backend}'] button").click()
     card = page.locator(f"#try-{backend}")
     expect(card).to_have_attribute("data-requests", "10", timeout=90_000)  # bounded: 20 requests
-    pids = card.locator(".pids li").evaluate_all("items => items.map(li => li.dataset.pid)")
+    items = card.locator(".pids li")
+    pids = items.evaluate_all("items => items.map(li => li.dataset.pid)")
+    hostnames = items.evaluate_all("items => items.map(li => li.dataset.hostname)")
     assert len(pids) == 10
+    assert set(hostnames) == {compose("ps", "-q", backend).stdout.split()[0][:12]}  # one replica, its container id
     distinct = int(card.get_attribute("data-distinct-pids"))
     assert distinct == len(set(pids))
     if backend == "cgi":

@@ -3,6 +3,7 @@
 import html
 import os
 import re
+import socket
 import time
 
 import pytest
@@ -79,7 +80,8 @@ def test_info_describes_this_process():
     assert info["interface"] == "WSGI"
     assert info["server"] == "gunicorn/test (threads)"  # from SERVER_SOFTWARE, not a constant
     assert info["pid"] == os.getpid()
-    assert set(info) == {"interface", "server", "framework", "pid", "python", "request"}
+    assert info["hostname"] == socket.gethostname()
+    assert set(info) == {"interface", "server", "framework", "hostname", "pid", "python", "request"}
 
 
 def test_info_trusts_forwarding_headers_from_the_edge_only():

@@ -3,6 +3,7 @@
 import asyncio
 import os
 import platform
+import socket
 import sys
 from html import escape
 
@@ -11,6 +12,8 @@ from gateway_asgi.responses import Response, html_response, json_response
 
 INTERFACE = "ASGI"
 FRAMEWORK = "none (a plain ASGI callable)"
+# Which replica answered: Docker sets a container's host name to its id. Read once per process.
+HOSTNAME = socket.gethostname()
 LINKS = (
     ("/hello", "plain text"),
     ("/json", "JSON serialization"),
@@ -18,7 +21,7 @@ LINKS = (
     ("/queries?queries=20", "20 random world rows"),
     ("/fortunes", "fortunes, escaped and sorted"),
     ("/io?ms=100", "100 ms wait without holding the event loop"),
-    ("/info", "interface, server and pid"),
+    ("/info", "interface, server, host name and pid"),
     ("/messages", "latest messages"),
     ("/healthz", "health"),
     ("/events?n=5&interval_ms=1000", "server-sent events"),
@@ -72,6 +75,7 @@ async def info(request: Request) -> Response:
             "interface": INTERFACE,
             "server": server(),
             "framework": FRAMEWORK,
+            "hostname": HOSTNAME,
             "pid": os.getpid(),
             "python": platform.python_version(),
             # Uvicorn has applied X-Forwarded-For/-Proto to client and scheme,

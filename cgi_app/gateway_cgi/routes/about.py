@@ -2,6 +2,7 @@
 
 import os
 import platform
+import socket
 from html import escape
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from gateway_cgi.response import Response, html_response, json_response
 
 INTERFACE = "CGI"
 FRAMEWORK = "Python standard library"
+# Which replica answered: Docker sets a container's host name to its id. Read once per process.
+HOSTNAME = socket.gethostname()
 WORKER_MODEL = "fcgiwrap forks and executes one Python process per request; FCGI_CHILDREN bounds how many run at once"
 # "<package> <version>" of the CGI gateway installed in the image, written at build time.
 GATEWAY_RELEASE_FILE = Path("/etc/gateway-cgi/server-release")
@@ -20,7 +23,7 @@ LINKS = (
     ("/queries?queries=20", "20 random world rows"),
     ("/fortunes", "fortunes, escaped and sorted"),
     ("/io?ms=100", "100 ms blocking wait"),
-    ("/info", "interface, server and pid"),
+    ("/info", "interface, server, host name and pid"),
     ("/messages", "latest messages"),
     ("/healthz", "health"),
 )
@@ -40,6 +43,7 @@ def process_info(request: Request) -> Response:
             "interface": INTERFACE,
             "server": server(),
             "framework": FRAMEWORK,
+            "hostname": HOSTNAME,
             "pid": os.getpid(),
             "python": platform.python_version(),
             "request": {"client": request.client, "scheme": request.scheme, "host": request.host},

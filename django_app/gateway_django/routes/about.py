@@ -6,6 +6,7 @@ is read from the request the handler built, never from a constant.
 
 import os
 import platform
+import socket
 
 import django
 from asgiref.sync import iscoroutinefunction
@@ -16,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from gateway_django.errors import allow
 
+# Which replica answered: Docker sets a container's host name to its id. Read once per process.
+HOSTNAME = socket.gethostname()
 # Where config/asgi.py records the ASGI server that called it (ASGI has no SERVER_SOFTWARE).
 SERVER_SCOPE_KEY = "gateway.server"
 WORKER_MODELS = {
@@ -59,6 +62,7 @@ def about(request: HttpRequest) -> dict[str, object]:
         "interface": interface(request),
         "server": server(request),
         "framework": f"Django {django.get_version()}",
+        "hostname": HOSTNAME,
         "pid": os.getpid(),
         "python": platform.python_version(),
         "request": {

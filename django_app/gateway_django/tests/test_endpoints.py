@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import time
 from datetime import timedelta
 
@@ -97,11 +98,14 @@ class ReadEndpointTests(ContractTestCase):
 
     def test_info(self) -> None:
         body = self.client.get("/info", SERVER_SOFTWARE="gunicorn/x.y").json()
-        self.assertEqual(set(body), {"interface", "server", "framework", "pid", "python", "request", "async_views"})
+        self.assertEqual(
+            set(body), {"interface", "server", "framework", "hostname", "pid", "python", "request", "async_views"}
+        )
         self.assertEqual(body["interface"], "WSGI")
         self.assertEqual(body["async_views"], [])  # the admin's views included: every view is sync under WSGI
         self.assertEqual(body["server"], "gunicorn/x.y")  # what the server put in the environ
         self.assertTrue(body["framework"].startswith("Django 5.2"))
+        self.assertEqual(body["hostname"], socket.gethostname())
         self.assertEqual(body["pid"], os.getpid())
         self.assertEqual(body["request"], {"client": "127.0.0.1", "scheme": "http", "host": "testserver"})
 

@@ -2,6 +2,7 @@
 
 import os
 import platform
+import socket
 
 import fastapi
 from fastapi import APIRouter, Request
@@ -14,6 +15,8 @@ router = APIRouter(tags=["about"])
 
 INTERFACE = "ASGI"
 FRAMEWORK = f"FastAPI {fastapi.__version__}"
+# Which replica answered: Docker sets a container's host name to its id. Read once per process.
+HOSTNAME = socket.gethostname()
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -36,6 +39,7 @@ def _info(request: Request) -> Info:
         # Found at start-up by asgi_server.calling_server, kept in the lifespan state.
         server=request.state.server,
         framework=FRAMEWORK,
+        hostname=HOSTNAME,
         pid=os.getpid(),
         python=platform.python_version(),
         request=RequestSeen(

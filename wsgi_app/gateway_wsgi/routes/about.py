@@ -2,6 +2,7 @@
 
 import os
 import platform
+import socket
 from html import escape
 
 from gateway_wsgi import settings
@@ -10,6 +11,8 @@ from gateway_wsgi.responses import Response, html_response, json_response
 
 INTERFACE = "WSGI"
 FRAMEWORK = "none (a plain WSGI callable, PEP 3333)"
+# Which replica answered: Docker sets a container's host name to its id. Read once per process.
+HOSTNAME = socket.gethostname()
 LINKS = (
     ("/hello", "plain text"),
     ("/json", "JSON serialization"),
@@ -17,7 +20,7 @@ LINKS = (
     ("/queries?queries=20", "20 random world rows"),
     ("/fortunes", "fortunes, escaped and sorted"),
     ("/io?ms=100", "100 ms blocking wait"),
-    ("/info", "interface, server and pid"),
+    ("/info", "interface, server, host name and pid"),
     ("/messages", "latest messages"),
     ("/healthz", "health"),
 )
@@ -59,6 +62,7 @@ def info(request: Request) -> Response:
             "interface": INTERFACE,
             "server": server(request),
             "framework": FRAMEWORK,
+            "hostname": HOSTNAME,
             "pid": os.getpid(),
             "python": platform.python_version(),
             "request": {

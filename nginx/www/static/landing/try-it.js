@@ -1,6 +1,7 @@
 // The landing page's "try it" panel: N requests, one after another, to a
-// backend's /info and /hello; shows the pid that answered each /info and the
-// latency of each request, so the process models are seen, not read about.
+// backend's /info and /hello; shows the process (pid @ host name, the
+// container's id) that answered each /info and the latency of each request,
+// so the process models are seen, not read about.
 "use strict";
 
 // A request the browser itself aborted (a TypeError, no HTTP status: Chromium
@@ -31,7 +32,7 @@ const element = (tag, text, className) => {
 };
 
 async function tryBackend(backend, count, card) {
-  const pids = [];
+  const processes = []; // "pid@hostname": pids repeat across replicas, each in its own container
   const infoMs = [];
   const helloMs = [];
   const list = element("ul", undefined, "pids");
@@ -44,19 +45,22 @@ async function tryBackend(backend, count, card) {
       status.textContent = `request ${i + 1}: /info ${info.status}, /hello ${hello.status}`;
       return;
     }
-    const pid = JSON.parse(info.body).pid;
-    const seen = pids.includes(pid);
-    pids.push(pid);
+    const { pid, hostname } = JSON.parse(info.body);
+    const answeredBy = `${pid}@${hostname}`;
+    const seen = processes.includes(answeredBy);
+    processes.push(answeredBy);
     infoMs.push(info.ms);
     helloMs.push(hello.ms);
-    const item = element("li", `pid ${pid} · ${Math.round(info.ms)} ms`, seen ? "repeat" : "new");
+    const label = `pid ${pid} @ ${hostname.slice(0, 12)} · ${Math.round(info.ms)} ms`;
+    const item = element("li", label, seen ? "repeat" : "new");
     item.dataset.pid = String(pid);
+    item.dataset.hostname = hostname;
     list.append(item);
     status.textContent = `${i + 1} of ${count}…`;
   }
-  const distinct = new Set(pids).size;
+  const distinct = new Set(processes).size;
   status.textContent =
-    `${count} requests answered by ${distinct} distinct pid${distinct === 1 ? "" : "s"}` +
+    `${count} requests answered by ${distinct} distinct process${distinct === 1 ? "" : "es"}` +
     ` · median latency /info ${Math.round(median(infoMs))} ms, /hello ${Math.round(median(helloMs))} ms`;
   card.dataset.distinctPids = String(distinct);
   card.dataset.requests = String(count);
