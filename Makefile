@@ -5,7 +5,7 @@ COMPOSE := docker compose
 export COMPOSE_PROJECT_NAME ?= gateway-lab
 export DOCKER_BUILDKIT := 1
 
-.PHONY: help bootstrap build up down clean logs ps scale deploy test lint bench bench-compare bench-keep bench-figures measure ca-cert tls-install admin-password locust-password requirements k8s-validate swarm-up swarm-down test-swarm
+.PHONY: help bootstrap build up down clean logs ps scale restart deploy test lint bench bench-compare bench-keep bench-figures measure ca-cert tls-install admin-password locust-password requirements k8s-validate swarm-up swarm-down test-swarm
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ ps: ## show services and their health
 
 scale: ## replicas behind the edge, no request lost: make scale DJANGO=3 FASTAPI=3 (CGI WSGI ASGI DJANGO_ASGI too)
 	@scripts/replicas.sh scale $(foreach b,CGI DJANGO FASTAPI WSGI ASGI DJANGO_ASGI,$(if $($(b)),$(b)=$($(b))))
+
+restart: ## restart a backend's servers and workers, no request lost (drained at the edge first): make restart SERVICE=fastapi
+	@test -n "$(SERVICE)" || { echo "usage: make restart SERVICE=cgi|django|fastapi|wsgi|asgi|django-asgi" >&2; exit 2; }
+	@scripts/replicas.sh deploy $(SERVICE)
 
 deploy: ## build a backend and replace its replicas one by one, no request lost: make deploy SERVICE=django
 	@test -n "$(SERVICE)" || { echo "usage: make deploy SERVICE=cgi|django|fastapi|wsgi|asgi|django-asgi" >&2; exit 2; }

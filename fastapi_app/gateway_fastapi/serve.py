@@ -27,9 +27,9 @@ def main() -> None:
         ws="websockets-sansio",
         # An echo needs no big frames; bounds memory per WebSocket (default 16 MiB).
         ws_max_size=64 * 1024,
-        # For the clients that keep connections open (the benchmark's direct
-        # cells; nginx opens one per request: nginx/upstreams/): an idle one is
-        # closed after 75 s.
+        # Longer than nginx's upstream keepalive_timeout (60 s), so nginx always
+        # closes an idle keep-alive connection first and never reuses a socket
+        # Uvicorn is closing.
         timeout_keep_alive=75,
         # Take client address and scheme from X-Forwarded-For/-Proto, and only
         # when the peer is nginx (anyone else's headers are ignored).

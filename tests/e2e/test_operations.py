@@ -61,21 +61,20 @@ def test_nginx_reload_under_load(ssl_context):
     assert_no_request_failed(load)
 
 
-@pytest.mark.parametrize("backend", ["django", "fastapi"])
-def test_server_reload_replaces_every_worker_under_load(ssl_context, client, backend):
-    """Gunicorn's and Uvicorn's own graceful reload: SIGHUP to the server (pid 1) starts new workers, then
-    stops the old ones; the pinned Uvicorn (0.54) starts each new worker before it stops its old one."""
-    before = worker_pids(client, backend)
-    (container,) = container_ids(backend)
-    with BoundedLoad(ssl_context, backend) as load:
+def test_gunicorn_reload_replaces_every_worker_under_load(ssl_context, client):
+    """Gunicorn's own graceful reload: SIGHUP to the server (pid 1) starts new workers, then stops the
+    old ones once they have answered what they hold. (Uvicorn's SIGHUP is not used for a restart
+    with nothing lost: its shutdown closes a connection whose request it has not begun to read, a
+    POST answered 502 in about 1 of 1,700 requests here; `make restart` drains at the edge first.)"""
+    before = worker_pids(client, "django")
+    (container,) = container_ids("django")
+    with BoundedLoad(ssl_context, "django") as load:
         subprocess.run(["docker", "kill", "--signal", "HUP", container], check=True, capture_output=True)
         deadline = time.monotonic() + 60
-        while worker_pids(client, backend, samples=8) & before and time.monotonic() < deadline:
+        while worker_pids(client, "django", samples=8) & before and time.monotonic() < deadline:
             time.sleep(0.5)
     assert_no_request_failed(load)
-    # New workers answer. Not "every old one is gone": on a saturated host Uvicorn keeps an old worker
-    # when its replacement misses the readiness deadline (timeout_worker_healthcheck), by design.
-    assert worker_pids(client, backend) - before, "no worker started by the reload answers"
+    assert not worker_pids(client, "django") & before, "an old worker still answers"
 
 
 @pytest.mark.parametrize("backend", ["django", "fastapi"])
