@@ -78,6 +78,15 @@ def assert_accessible(page: Page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+def assert_sound_and_saved(visit: Visit, ssl_context, name: str) -> None:
+    """Nothing in the console, every link answering, axe-core clean; a screenshot for people to see."""
+    assert visit.problems == []
+    assert_every_link_answers(visit.page, ssl_context)
+    assert_accessible(visit.page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
 def test_before_any_benchmark_the_page_says_what_to_run(context, no_benchmark, ssl_context):
     with edge_client(ssl_context) as client:
         assert client.get("/reports/latest/summary.json").status_code == 204  # no run yet, no 404
@@ -85,11 +94,7 @@ def test_before_any_benchmark_the_page_says_what_to_run(context, no_benchmark, s
     page = visit.open()
     expect(page.locator("#claims-figures")).to_contain_text("run make bench")
     expect(page.locator("#latest-benchmark")).to_contain_text("run make bench")
-    assert visit.problems == []
-    assert_every_link_answers(page, ssl_context)
-    assert_accessible(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "landing-before-bench.png", full_page=True)
+    assert_sound_and_saved(visit, ssl_context, "landing-before-bench")
 
 
 def test_the_diagram_links_every_box_to_its_page(context):
@@ -146,11 +151,7 @@ def check_the_claims_after_a_benchmark(context: BrowserContext, ssl_context) -> 
     assert href and href.endswith("/report.html")
     with edge_client(ssl_context) as client:
         assert client.get(href).status_code == 200
-    assert visit.problems == []
-    assert_every_link_answers(page, ssl_context)
-    assert_accessible(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "landing-after-bench.png", full_page=True)
+    assert_sound_and_saved(visit, ssl_context, "landing-after-bench")
 
 
 def test_the_policy_holds_and_nothing_is_fetched_elsewhere(context):
