@@ -7,13 +7,6 @@ const number = (value, digits = 0) =>
   value === null || value === undefined ? "–" : Number(value).toLocaleString("en", { maximumFractionDigits: digits });
 const ratio = (value) => (value === null || value === undefined ? "–" : `${number(value, value < 10 ? 2 : 0)}×`);
 
-const make = (tag, text, className) => {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text; // nothing from the report is parsed as HTML
-  if (className) node.className = className;
-  return node;
-};
-
 // The first cell that exists of route-backend-workload for each backend given.
 const finder = (cells) => {
   const bySlug = new Map(cells.map((cell) => [cell.slug, cell]));
@@ -82,15 +75,15 @@ function claims(summary) {
 }
 
 function renderClaims(summary, target) {
-  const list = make("ul", undefined, "claims");
+  const list = element("ul", undefined, "claims");
   for (const { claim, figure, detail } of claims(summary)) {
-    const item = make("li");
-    item.append(make("strong", claim), make("p", figure, "figure"), make("p", detail));
+    const item = element("li");
+    item.append(element("strong", claim), element("p", figure, "figure"), element("p", detail));
     list.append(item);
   }
   const host = summary.provenance ? summary.provenance.host : null;
-  const source = make("p", undefined, "source");
-  const link = make("a", `the report of ${summary.created}`);
+  const source = element("p", undefined, "source");
+  const link = element("a", `the report of ${summary.created}`);
   link.href = `/reports/${summary.created}/report.html`;
   source.append(
     `From ${summary.load.users} users, ${summary.load.duration_seconds} s per cell` +
@@ -102,10 +95,10 @@ function renderClaims(summary, target) {
 }
 
 function renderCells(summary, target) {
-  const table = make("table");
+  const table = element("table");
   const head = table.createTHead().insertRow();
   for (const title of ["cell", "req/s", "p95 ms", "failures", "edge ÷ direct"]) {
-    const th = make("th", title);
+    const th = element("th", title);
     th.scope = "col";
     head.append(th);
   }
@@ -120,8 +113,8 @@ function renderCells(summary, target) {
   }
   const generator = summary.load.generator || "locust"; // reports before wrk ran Locust
   const load = generator === "wrk" ? `wrk, ${summary.load.users} connections` : `Locust, ${summary.load.users} users`;
-  const caption = make("p", `${summary.created}: ${load}, ${summary.load.duration_seconds} s per cell. `);
-  const link = make("a", "Charts, CPU and memory per service");
+  const caption = element("p", `${summary.created}: ${load}, ${summary.load.duration_seconds} s per cell. `);
+  const link = element("a", "Charts, CPU and memory per service");
   link.href = `/reports/${summary.created}/report.html`;
   caption.append(link);
   target.replaceChildren(caption, table);

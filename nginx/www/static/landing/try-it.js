@@ -24,13 +24,6 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-const element = (tag, text, className) => {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text; // never parsed as HTML
-  if (className) node.className = className;
-  return node;
-};
-
 async function tryBackend(backend, count, card) {
   const processes = []; // "pid@hostname": pids repeat across replicas, each in its own container
   const infoMs = [];
