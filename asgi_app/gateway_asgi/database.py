@@ -17,10 +17,11 @@ CHECKOUT_TIMEOUT_S = 10.0
 
 
 def create_pool(settings: Settings) -> Pool:
-    """A fixed-size pool (min = max): benchmarks measure queries, not connects."""
+    """A pool that keeps DB_POOL_MIN connections while idle and grows on demand
+    (in the background, one connection at a time) to DB_POOL_MAX."""
     return AsyncConnectionPool(
         conninfo=settings.conninfo(),
-        min_size=settings.db_pool_max,
+        min_size=settings.db_pool_min,
         max_size=settings.db_pool_max,
         # Every statement is one self-contained query or INSERT: autocommit
         # spares a BEGIN/COMMIT round trip and never leaves a transaction open.

@@ -36,8 +36,10 @@ class Settings:
     postgres_db: str
     postgres_user: str
     postgres_password_file: Path
-    # Pool connections per Uvicorn worker; with each worker's feed listener the
-    # service opens UVICORN_WORKERS x (DB_POOL_MAX + 1) (docs/connection-budget.md).
+    # Pool connections per Uvicorn worker: DB_POOL_MIN kept while idle, at most
+    # DB_POOL_MAX; with each worker's feed listener the service opens up to
+    # UVICORN_WORKERS x (DB_POOL_MAX + 1) (docs/connection-budget.md).
+    db_pool_min: int
     db_pool_max: int
     # The largest request body (.env holds its derivation); one byte more is a 413.
     request_body_max_bytes: int
@@ -51,6 +53,7 @@ class Settings:
             postgres_db=required("POSTGRES_DB"),
             postgres_user=required("POSTGRES_USER"),
             postgres_password_file=Path(required("POSTGRES_PASSWORD_FILE")),
+            db_pool_min=int(required("DB_POOL_MIN")),
             db_pool_max=int(required("DB_POOL_MAX")),
             request_body_max_bytes=int(required("REQUEST_BODY_MAX_BYTES")),
         )

@@ -165,8 +165,8 @@ def database(pool_max_size: int) -> dict[str, object]:
             # libpq gives up on an unreachable server after 3 s.
             "connect_timeout": 3,
             "pool": {
-                # A warm pair per worker; the pool grows on demand to max_size.
-                "min_size": 2,
+                # Kept while idle (.env); the pool grows on demand to max_size.
+                "min_size": required_int("DB_POOL_MIN"),
                 "max_size": pool_max_size,
                 # Waiting only happens when the database is down (or, under ASGI,
                 # when more requests query at once than the pool holds): fail the

@@ -43,6 +43,7 @@ class AppSettings:
     postgres_db: str
     postgres_user: str
     postgres_password_file: Path
+    db_pool_min: int
     db_pool_max: int
     request_body_max_bytes: int
 
@@ -57,9 +58,11 @@ class AppSettings:
             postgres_db=required("POSTGRES_DB"),
             postgres_user=required("POSTGRES_USER"),
             postgres_password_file=Path(required("POSTGRES_PASSWORD_FILE")),
-            # Connections per Uvicorn worker, opened at start and kept: the
-            # backend holds UVICORN_WORKERS x (DB_POOL_MAX + 1) connections with
-            # each worker's LISTEN connection (broadcast.py, docs/connection-budget.md).
+            # Connections per Uvicorn worker: DB_POOL_MIN kept while idle, at
+            # most DB_POOL_MAX; the backend holds up to UVICORN_WORKERS x
+            # (DB_POOL_MAX + 1) connections with each worker's LISTEN connection
+            # (broadcast.py, docs/connection-budget.md).
+            db_pool_min=int(required("DB_POOL_MIN")),
             db_pool_max=int(required("DB_POOL_MAX")),
             # The largest request body (.env holds its derivation); one byte
             # more is a 413 (body_limit.py).

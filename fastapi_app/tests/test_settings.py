@@ -44,7 +44,15 @@ def test_missing_server_setting_is_named(monkeypatch: pytest.MonkeyPatch, name: 
 
 
 @pytest.mark.parametrize(
-    "name", ["DB_POOL_MAX", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_PASSWORD_FILE", "REQUEST_BODY_MAX_BYTES"]
+    "name",
+    [
+        "DB_POOL_MIN",
+        "DB_POOL_MAX",
+        "POSTGRES_HOST",
+        "POSTGRES_PORT",
+        "POSTGRES_PASSWORD_FILE",
+        "REQUEST_BODY_MAX_BYTES",
+    ],
 )
 def test_missing_app_setting_is_named(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     monkeypatch.delenv(name, raising=False)

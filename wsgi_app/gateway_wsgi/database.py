@@ -14,7 +14,7 @@ from psycopg_pool import ConnectionPool
 from gateway_wsgi import settings
 from gateway_wsgi.settings import Settings
 
-# Waiting only happens when the database is down (the pool has one connection
+# Waiting only happens when the database is down (the pool grows to one connection
 # per thread): fail the request, and /healthz, well within the healthcheck's 5 s.
 CHECKOUT_TIMEOUT_S = 3.0
 
@@ -23,10 +23,11 @@ _pools: list[ConnectionPool[Connection]] = []
 
 
 def create_pool(config: Settings) -> ConnectionPool[Connection]:
-    """A fixed-size pool (min = max = threads): benchmarks measure queries, not connects."""
+    """A pool that keeps DB_POOL_MIN connections while idle and grows on demand
+    (in the background) to one per thread."""
     return ConnectionPool(
         conninfo=config.conninfo(),
-        min_size=config.pool_size,
+        min_size=config.pool_min,
         max_size=config.pool_size,
         # Every statement is one self-contained query or INSERT: autocommit
         # spares a BEGIN/COMMIT round trip and never leaves a transaction open.

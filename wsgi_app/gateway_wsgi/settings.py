@@ -34,7 +34,9 @@ class Settings:
     postgres_db: str
     postgres_user: str
     postgres_password_file: Path
-    # Connections per worker process: one per Gunicorn thread, never more.
+    # Connections per worker process: DB_POOL_MIN kept while idle, at most one
+    # per Gunicorn thread.
+    pool_min: int
     pool_size: int
     # nginx: the only peers whose X-Forwarded-For is believed (docs/conventions.md).
     trusted_proxy_cidr: ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -49,6 +51,7 @@ class Settings:
             postgres_db=required("POSTGRES_DB"),
             postgres_user=required("POSTGRES_USER"),
             postgres_password_file=Path(required("POSTGRES_PASSWORD_FILE")),
+            pool_min=int(required("DB_POOL_MIN")),
             pool_size=int(required("GUNICORN_THREADS")),
             trusted_proxy_cidr=required_network("TRUSTED_PROXY_CIDR"),
             request_body_max_bytes=int(required("REQUEST_BODY_MAX_BYTES")),

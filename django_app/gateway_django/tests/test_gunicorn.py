@@ -148,3 +148,4 @@ class GunicornTests(TransactionTestCase):
     def test_pool_size_follows_the_thread_count(self) -> None:
         pool = settings.DATABASES["default"]["OPTIONS"]["pool"]
         self.assertEqual(pool["max_size"], settings.GUNICORN_THREADS)
+        self.assertEqual(pool["min_size"], int(os.environ["DB_POOL_MIN"]))
