@@ -5,7 +5,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from bench.cell_stats import CellStats
+from bench.cell_stats import CellStats, TimeSeries
 
 AGGREGATED = "Aggregated"
 # Locust's own saturation messages (locust/runners.py): while running, and
@@ -43,6 +43,22 @@ def read_stats(stats_csv: Path) -> CellStats:
                     max_ms=float(row["Max Response Time"]),
                 )
     raise ValueError(f"{stats_csv}: no {AGGREGATED} row")
+
+
+def read_history(history_csv: Path) -> TimeSeries | None:
+    """The Aggregated rows of <prefix>_stats_history.csv, one a second (Locust's
+    current rates and response-time percentiles); None without the file."""
+    if not history_csv.exists():
+        return None
+    with history_csv.open(newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["Name"] == AGGREGATED]
+    return TimeSeries(
+        requests_per_second=[float(row["Requests/s"]) for row in rows],
+        failures_per_second=[float(row["Failures/s"]) for row in rows],
+        p50_ms=[_percentile(row["50%"]) for row in rows],
+        p95_ms=[_percentile(row["95%"]) for row in rows],
+        p99_ms=[_percentile(row["99%"]) for row in rows],
+    )
 
 
 def read_failure_reasons(failures_csv: Path) -> list[str]:

@@ -97,7 +97,12 @@ def main() -> int:
         writer.writerow(["Method", "Name", "Error", "Occurrences"])
         if failures:
             writer.writerow(["GET", name, "HTTPError('503 Server Error: Service Unavailable')", failures])
-    Path(f"{prefix}_stats_history.csv").write_text(",".join(["Timestamp", "User Count", *STATS_HEADER]) + "\n")
+    with open(f"{prefix}_stats_history.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)  # one Aggregated row a second, as Locust writes it
+        writer.writerow(["Timestamp", "User Count", *STATS_HEADER])
+        for second in range(seconds):
+            row = stats_row("", "Aggregated", requests * (second + 1) // seconds, failures, seconds, 10 + second)
+            writer.writerow([str(int(started.timestamp()) + second), options.users, *row])
     Path(options.html).write_text(f"<!doctype html><title>{options.user_class}</title>\n")
     if target == "aborting":
         return 2
