@@ -52,7 +52,7 @@ def _memory_chart(kind: str, runs: list[dict[str, Any]]) -> str:
         lines.append(
             Line(f"nginx ({run['backend']})", [(s["held"], _mib(s.get("nginx_memory_bytes"))) for s in steps], True)
         )
-    return line_chart(f"{kind}: connections held vs memory", lines, "connections held", "MiB", width=640, height=260)
+    return line_chart(f"{kind}: connections held vs memory", lines, "connections held", "MiB", width=800, height=260)
 
 
 def _mib(value: float | None) -> float | None:

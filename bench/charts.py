@@ -92,14 +92,14 @@ def _open(title: str, width: float, height: float, series_names: list[str], css_
 
 
 def _legend(names: list[str], x: float, y: float, dashed: list[bool] | None = None) -> list[str]:
-    parts = []
+    parts, left = [], x
     for index, name in enumerate(names):
-        left = x + index * 120
         color = PALETTE[index % len(PALETTE)]
         dash = ' stroke-dasharray="4 3"' if dashed and dashed[index] else ""
         parts.append(f'<line x1="{left}" y1="{y - 4}" x2="{left + 14}" y2="{y - 4}" stroke="{color}" '
                      f'stroke-width="3"{dash}/>')  # fmt: skip
         parts.append(f'<text x="{left + 18}" y="{y}" class="legend">{escape(name)}</text>')
+        left += 34 + 6.5 * len(name)  # the name's width at 11px, roughly, and a gap
     return parts
 
 
@@ -145,7 +145,7 @@ def bar_chart(title: str, labels: list[str], series: list[Series], unit: str, lo
 
 def line_chart(title: str, lines: list[Line], x_unit: str, y_unit: str, width: int = 320, height: int = 150) -> str:
     """Lines over a numeric x axis, y from 0; a legend when there is more than one."""
-    left, right, top, bottom = 52, 12, 30 + (14 if len(lines) > 1 else 0), 30
+    left, right, top, bottom = 52, 24, 30 + (14 if len(lines) > 1 else 0), 30
     xs = [x for line in lines for x, _ in line.points]
     ys = [y for line in lines for _, y in line.points if y is not None]
     x_low, x_high = (min(xs), max(xs)) if xs else (0.0, 1.0)
