@@ -43,14 +43,10 @@ def write_index(reports_dir: Path) -> None:
 
     (Nginx's autoindex listing has no language, landmark or heading: axe-core flags it.)
     """
-    runs = sorted(
-        (d for d in reports_dir.iterdir() if d.is_dir() and not d.is_symlink() and (d / SUMMARY).is_file()),
-        key=lambda d: d.name,
-        reverse=True,
-    )
+    folders = [d for d in reports_dir.iterdir() if d.is_dir() and not d.is_symlink() and (d / SUMMARY).is_file()]
+    summaries = sorted(((d, load_summary(d)) for d in folders), key=lambda pair: pair[1]["created"], reverse=True)
     rows = []
-    for run in runs:
-        summary = load_summary(run)
+    for run, summary in summaries:
         commit = (summary.get("provenance") or {}).get("commit") or summary.get("commit") or ""
         report = (
             f'<a href="{escape(run.name)}/{REPORT}">{escape(run.name)}</a>'
@@ -67,7 +63,7 @@ def write_index(reports_dir: Path) -> None:
         )
     head = "".join(f'<th scope="col">{c}</th>' for c in ("run", "what", "commit", "data", "comparisons"))
     body = (
-        f"<table><caption>Runs, newest first</caption><thead><tr>{head}</tr></thead>"
+        f'<table class="runs"><caption>Runs, newest first</caption><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         if rows
         else "<p>No run yet: <code>make bench</code> writes one here.</p>"

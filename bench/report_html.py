@@ -22,7 +22,7 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1000
 table { border-collapse: collapse; margin: .75rem 0 1.25rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { white-space: nowrap; padding: .25rem .5rem; border-bottom: 1px solid #d9dee5; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
+th:first-child, td:first-child, .runs td, .runs th { text-align: left; }
 .warnings li, .flagged { color: #9b2c2c; }
 .verdict { background: #f2f6fb; border-left: 4px solid #2f6fb3; padding: .5rem 1rem; }
 .verdict li { margin: .25rem 0; }

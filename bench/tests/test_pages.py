@@ -39,7 +39,7 @@ def test_capacity_verdict_ranks_backends_by_connections_held() -> None:
     ]
 
 
-def test_index_lists_every_run_newest_first_and_skips_links(tmp_path: Path) -> None:
+def test_index_lists_every_run_newest_first_and_skips_symlinks(tmp_path: Path) -> None:
     for summary in KEPT:
         (tmp_path / summary.parent.name).mkdir()
         shutil.copy(summary, tmp_path / summary.parent.name)
@@ -51,7 +51,8 @@ def test_index_lists_every_run_newest_first_and_skips_links(tmp_path: Path) -> N
     html = (tmp_path / "index.html").read_text()
     parsed = _parse(html)
     reports = [a["href"] for tag, a in parsed.tags if tag == "a" and a["href"].endswith("/report.html")]
-    assert reports == [f"{name}/report.html" for name in sorted([capacity.name, *(s.parent.name for s in KEPT)])[::-1]]
+    created = {capacity.name: _capacity()["created"], **{s.parent.name: s.parent.name for s in KEPT}}
+    assert reports == [f"{name}/report.html" for name in sorted(created, key=created.get, reverse=True)]
     assert "capacity: 3 runs (longpoll, websocket)" in html
     assert (tmp_path / "report.css").is_file() and (capacity / "report.html").is_file()
 
