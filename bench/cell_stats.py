@@ -28,8 +28,8 @@ class TimeSeries:
     answers per second, and latency percentiles where the generator reports them
     (Locust's history does, wrk's per-second counters do not)."""
 
-    requests_per_second: list[float]
-    failures_per_second: list[float]
+    requests_per_second: list[float | None]  # None: no figure for that second
+    failures_per_second: list[float | None]
     p50_ms: list[float | None] | None = None
     p95_ms: list[float | None] | None = None
     p99_ms: list[float | None] | None = None

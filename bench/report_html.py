@@ -18,7 +18,7 @@ from bench.summary import Summary, calibration_sentence, cost_services, load_sen
 
 STYLESHEET = "report.css"
 STYLE = """
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1000px; padding: 0 1rem; color: #1f2933; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #1f2933; }
 table { border-collapse: collapse; margin: .75rem 0 1.25rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { white-space: nowrap; padding: .25rem .5rem; border-bottom: 1px solid #d9dee5; text-align: right; }

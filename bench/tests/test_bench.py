@@ -149,10 +149,12 @@ def test_report_is_self_contained_and_grouped_by_workload(bench_reports: Path) -
 
 def test_report_shows_each_cell_over_time_from_the_generators_own_seconds(bench_reports: Path) -> None:
     summary = _summary(bench_reports)
-    history = summary["cells"][1]["series"]  # Locust's stats history: rates and percentiles
-    assert (
-        len(history["requests_per_second"]) == summary["load"]["duration_seconds"] and history["p95_ms"][0] is not None
-    )
+    cell = summary["cells"][1]
+    history = cell["series"]  # Locust's stats history: rates from its cumulative counts, and percentiles
+    assert len(history["requests_per_second"]) == summary["load"]["duration_seconds"] + 1
+    assert history["requests_per_second"][0] is None  # no second before the first row
+    assert sum(history["requests_per_second"][1:]) == cell["stats"]["requests"]
+    assert history["p95_ms"][0] is not None
     lines = _charts(_parse(render_html(summary)), "lines")
     assert len(lines) == 2 * len(CELLS)  # throughput and latency per cell
     assert {a["data-series"] for a in lines} == {"answers,failed", "p50,p95,p99"}
