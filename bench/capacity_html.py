@@ -1,12 +1,13 @@
 """report.html of a capacity run (reports/conns-<timestamp>/summary.json, "kind": "capacity"):
 per kind of long-lived connection (WebSocket, SSE, long polling) a chart of connections
-held against memory, one line per backend, then every step of every run."""
+held against memory, one line per backend (labelled with its interface, server and
+application where a run has them), then every step of every run."""
 
 from html import escape
 from typing import Any
 
 from bench.charts import Line, line_chart, number
-from bench.report_html import listing, page
+from bench.report_html import backend_label, listing, page
 
 Capacity = dict[str, Any]
 MIB = 2**20
@@ -24,7 +25,7 @@ def verdict_lines(summary: Capacity) -> list[str]:
         best = [(run, step) for run in runs if (step := _held_most(run))]
         best.sort(key=lambda pair: -pair[1]["held"])
         parts = [
-            f"{run['backend']} {step['held']:,} of {step['target']:,}"
+            f"{backend_label(run)} {step['held']:,} of {step['target']:,}"
             + (
                 f" at {step['backend_kib_per_connection']:,.1f} KiB each"
                 if step.get("backend_kib_per_connection")
@@ -48,7 +49,7 @@ def _memory_chart(kind: str, runs: list[dict[str, Any]]) -> str:
     lines = []
     for run in runs:
         steps = sorted(run["steps"], key=lambda step: step["held"])
-        lines.append(Line(run["backend"], [(s["held"], _mib(s.get("backend_memory_bytes"))) for s in steps]))
+        lines.append(Line(backend_label(run), [(s["held"], _mib(s.get("backend_memory_bytes"))) for s in steps]))
         lines.append(
             Line(f"nginx ({run['backend']})", [(s["held"], _mib(s.get("nginx_memory_bytes"))) for s in steps], True)
         )
@@ -98,7 +99,7 @@ def _steps_table(run: dict[str, Any]) -> str:
             cpu or "-",
         ]
         rows.append("<tr>" + "".join(f"<td>{escape(value)}</td>" for value in values) + "</tr>")
-    caption = f"{run['backend']}, {run['kind']}: every step"
+    caption = f"{backend_label(run)}, {run['kind']}: every step"
     return (
         f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
