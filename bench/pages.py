@@ -20,8 +20,16 @@ REPORT = "report.html"
 
 
 def write_report(directory: Path, summary: dict[str, Any]) -> None:
-    """report.html and its style sheet, for a benchmark or a capacity run."""
-    html = render_capacity_html(summary) if summary.get("kind") == "capacity" else render_html(summary)
+    """report.html and its style sheet, for a benchmark or a capacity run. A cell links
+    only to its files that are there (a kept run of docs/results has its summary alone)."""
+    if summary.get("kind") == "capacity":
+        html = render_capacity_html(summary)
+    else:
+        cells = [
+            {**record, "files": {k: v for k, v in record["files"].items() if (directory / v).is_file()}}
+            for record in summary["cells"]
+        ]
+        html = render_html({**summary, "cells": cells})
     (directory / REPORT).write_text(html)
     write_stylesheet(directory)
 

@@ -55,6 +55,8 @@ def test_index_lists_every_run_newest_first_and_skips_symlinks(tmp_path: Path) -
     assert reports == [f"{name}/report.html" for name in sorted(created, key=created.get, reverse=True)]
     assert "capacity: 3 runs (longpoll, websocket)" in html
     assert (tmp_path / "report.css").is_file() and (capacity / "report.html").is_file()
+    kept = _parse((tmp_path / KEPT[0].parent.name / "report.html").read_text())
+    assert not [a for tag, a in kept.tags if tag == "a" and a["href"].startswith("cells/")]  # none kept: no link
 
 
 def test_comparison_page_pairs_a_and_b_per_workload(tmp_path: Path) -> None:
