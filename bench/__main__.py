@@ -3,13 +3,14 @@
 import sys
 from collections.abc import Callable
 
-from bench import compare, figures, keep, measure, run
+from bench import compare, figures, keep, measure, pages, run
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "measure": measure.main,
     "compare": compare.main,
     "keep": keep.main,
     "figures": figures.main,
+    "render": pages.main,
 }
 
 arguments = sys.argv[1:]

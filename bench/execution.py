@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Protocol
 
-from bench.cell_stats import CellStats
+from bench.cell_stats import CellStats, TimeSeries
 from bench.docker_stats import ServiceUsage, StatsSampler
 from bench.generators import Generator, Load
 from bench.matrix import EDGE_SERVICE, STATIC_WORKLOAD, Cell
@@ -34,6 +34,7 @@ class CellOutcome:
     generator: str = "wrk"
     generator_cores: int = 1
     generator_cpu_seconds: float | None = None  # its own count; else its container's docker stats
+    series: TimeSeries | None = None  # the cell second by second, where the generator gives it
 
 
 class Sampler(Protocol):
@@ -215,4 +216,5 @@ def run_cell(
         generator=executor.generator.name,
         generator_cores=executor.generator.cores(load),
         generator_cpu_seconds=reading.cpu_seconds,
+        series=reading.series,
     )

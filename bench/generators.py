@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from bench.cell_stats import CellStats
-from bench.locust_csv import read_failure_reasons, read_stats, run_seconds, saw_cpu_warning
+from bench.cell_stats import CellStats, TimeSeries
+from bench.locust_csv import read_failure_reasons, read_history, read_stats, run_seconds, saw_cpu_warning
 from bench.matrix import Cell
 from bench.wrk_result import parse
 
@@ -35,6 +35,7 @@ class Reading:
     cpu_warning: bool  # the generator said itself that it ran out of CPU (Locust does)
     run_seconds: float | None  # how long the load ran, by the generator's own clock
     cpu_seconds: float | None = None  # the generator's own CPU time, where it reports it (wrk)
+    series: TimeSeries | None = None  # the cell second by second
 
 
 class Generator(Protocol):
@@ -98,6 +99,7 @@ class LocustGenerator:
             failure_reasons=read_failure_reasons(directory / f"{cell.slug}_failures.csv"),
             cpu_warning=saw_cpu_warning(log_text),
             run_seconds=run_seconds(log_text),
+            series=read_history(directory / f"{cell.slug}_stats_history.csv"),
         )
 
 
@@ -142,4 +144,6 @@ class WrkGenerator:
             result = parse(log_text)
         except (ValueError, KeyError):
             return Reading(stats=None, failure_reasons=[], cpu_warning=False, run_seconds=None)
-        return Reading(result.stats, result.failure_reasons, False, result.run_seconds, result.cpu_seconds)
+        return Reading(
+            result.stats, result.failure_reasons, False, result.run_seconds, result.cpu_seconds, result.series
+        )

@@ -3,9 +3,10 @@
 import csv
 import re
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
-from bench.cell_stats import CellStats
+from bench.cell_stats import CellStats, TimeSeries
 
 AGGREGATED = "Aggregated"
 # Locust's own saturation messages (locust/runners.py): while running, and
@@ -43,6 +44,36 @@ def read_stats(stats_csv: Path) -> CellStats:
                     max_ms=float(row["Max Response Time"]),
                 )
     raise ValueError(f"{stats_csv}: no {AGGREGATED} row")
+
+
+def _rates(rows: list[dict[str, str]], column: str) -> list[float | None]:
+    """Per-second rates from a cumulative count (Locust's own Requests/s in the
+    history is a sliding window that reads 0 for a run's first seconds). The first
+    row has no rate; after --reset-stats zeroes the count, the new count is the rate."""
+    rates: list[float | None] = [None]
+    for before, after in pairwise(rows):
+        seconds = int(after["Timestamp"]) - int(before["Timestamp"]) or 1
+        count, previous = int(after[column]), int(before[column])
+        rates.append((count - previous if count >= previous else count) / seconds)
+    return rates
+
+
+def read_history(history_csv: Path) -> TimeSeries | None:
+    """The Aggregated rows of <prefix>_stats_history.csv, one a second: answers and
+    failures per second, and Locust's current response-time percentiles; None without the file."""
+    if not history_csv.exists():
+        return None
+    with history_csv.open(newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["Name"] == AGGREGATED]
+    if not rows:
+        return None
+    return TimeSeries(
+        requests_per_second=_rates(rows, "Total Request Count"),
+        failures_per_second=_rates(rows, "Total Failure Count"),
+        p50_ms=[_percentile(row["50%"]) for row in rows],
+        p95_ms=[_percentile(row["95%"]) for row in rows],
+        p99_ms=[_percentile(row["99%"]) for row in rows],
+    )
 
 
 def read_failure_reasons(failures_csv: Path) -> list[str]:

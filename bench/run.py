@@ -18,9 +18,9 @@ from bench.matrix import (
     WORKLOADS,
     build_matrix,
 )
+from bench.pages import write_index, write_report
 from bench.progress import Progress
 from bench.provenance import provenance
-from bench.report_html import STYLE, STYLESHEET, render_html
 from bench.stack import Compose
 from bench.summary import build_summary, invalid_cells, render_markdown, write_json
 
@@ -204,9 +204,9 @@ def main(argv: list[str]) -> int:
     summary = build_summary(outcomes, load, notes, created, CELLS_DIR, origin)
     write_json(summary, run_dir / "summary.json")
     (run_dir / "summary.md").write_text(render_markdown(summary))
-    (run_dir / "report.html").write_text(render_html(summary))
-    (run_dir / STYLESHEET).write_text(STYLE)
+    write_report(run_dir, summary)
     _point_latest(options.reports_dir, run_dir)
+    write_index(options.reports_dir)
     print(f"report: {run_dir / 'report.html'}")
     for flag in summary["flags"]:
         print(f"flag: {flag}", file=sys.stderr)

@@ -89,6 +89,7 @@ def _cell_record(outcome: CellOutcome, directory: str) -> dict[str, Any]:
         "resources": {service: asdict(usage) for service, usage in outcome.usage.items()},
         "generator": _generator(outcome),
         "cpu_seconds_per_1000_requests": _cpu_per_1000(outcome),
+        "series": None if outcome.series is None else asdict(outcome.series),
         "files": _files(outcome.generator, f"{directory}/{cell.slug}"),
     }
 

@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass
 
-from bench.cell_stats import CellStats
+from bench.cell_stats import CellStats, TimeSeries
 
 MARKER = "wrk-result "
 # wrk's own names (SCRIPTING: summary.errors): connect, read and write are
@@ -23,6 +23,7 @@ class WrkResult:
     run_seconds: float
     errors: dict[str, int]
     cpu_seconds: float | None  # wrk's own, all threads (report.lua reads /proc/self/stat)
+    series: TimeSeries | None = None  # report.lua's per-second counters (older scripts: none)
 
     @property
     def failure_reasons(self) -> list[str]:
@@ -59,4 +60,6 @@ def parse(output: str) -> WrkResult:
         max_ms=_milliseconds(latency["max"]),
     )
     cpu = record.get("cpu_us", -1)
-    return WrkResult(stats, round(seconds, 3), errors, cpu_seconds=None if cpu < 0 else cpu / 1e6)
+    counts = record.get("per_second")
+    series = None if counts is None else TimeSeries(counts["answers"], counts["failed"])
+    return WrkResult(stats, round(seconds, 3), errors, cpu_seconds=None if cpu < 0 else cpu / 1e6, series=series)

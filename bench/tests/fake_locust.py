@@ -42,6 +42,11 @@ STATS_HEADER = [
     "100%",
 ]
 PERCENTILES = (50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100)
+# <prefix>_stats_history.csv: a row a second, rates, percentiles and cumulative counts.
+HISTORY_HEADER = [
+    "Timestamp", "User Count", "Type", "Name", "Requests/s", "Failures/s", *STATS_HEADER[11:],
+    "Total Request Count", "Total Failure Count",
+]  # fmt: skip
 FAILED = 3
 # Locust's own words (locust/runners.py), which the bench looks for.
 CPU_WARNING = "CPU usage above 90%! This may constrain your throughput and may even give inconsistent response time"
@@ -97,7 +102,14 @@ def main() -> int:
         writer.writerow(["Method", "Name", "Error", "Occurrences"])
         if failures:
             writer.writerow(["GET", name, "HTTPError('503 Server Error: Service Unavailable')", failures])
-    Path(f"{prefix}_stats_history.csv").write_text(",".join(["Timestamp", "User Count", *STATS_HEADER]) + "\n")
+    with open(f"{prefix}_stats_history.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)  # one Aggregated row a second, Locust's history columns
+        writer.writerow(HISTORY_HEADER)
+        for second in range(seconds + 1):
+            latencies = [str(round((10 + second) * (1 + p / 100))) for p in PERCENTILES]
+            count, failed = requests * second // seconds, failures * second // seconds
+            at = int(started.timestamp()) + second
+            writer.writerow([at, options.users, "", "Aggregated", "0", "0", *latencies, count, failed])
     Path(options.html).write_text(f"<!doctype html><title>{options.user_class}</title>\n")
     if target == "aborting":
         return 2

@@ -40,7 +40,11 @@ def main() -> int:
     busy = 0.9 if target == "saturated" else 0.1
     cpu_us = int(busy * ran * int(options.threads) * 1e6)
     result = {"requests": requests, "duration_us": int(ran * 1e6), "bytes": requests * 100, "cpu_us": cpu_us}
-    print("wrk-result " + json.dumps({**result, "errors": errors, "latency_us": latency}), flush=True)
+    # report.lua's counters: the answers spread evenly over the seconds it ran, failures in the last.
+    seconds_ran = max(1, round(ran))
+    answers = [requests // seconds_ran] * seconds_ran
+    per_second = {"answers": answers, "failed": [0] * (seconds_ran - 1) + [status_errors]}
+    print("wrk-result " + json.dumps({**result, "errors": errors, "latency_us": latency, "per_second": per_second}))
     return 0  # wrk exits 0 whatever the answers were
 
 

@@ -14,7 +14,7 @@ from bench.generators import Load, LocustGenerator
 from bench.locust_csv import read_stats, run_seconds, saw_cpu_warning
 from bench.matrix import DEFAULT_DIRECT_HOSTS, build_matrix
 from bench.progress import Progress
-from bench.report_html import render_html
+from bench.report_html import render_html, verdict_lines
 from bench.run import parse_arguments
 from bench.stack import Compose
 from bench.summary import render_markdown
@@ -126,27 +126,74 @@ def _parse(html: str) -> SvgCounter:
     return parser
 
 
-def test_report_is_self_contained_with_a_chart_per_measure(bench_reports: Path) -> None:
+def _charts(parsed: SvgCounter, kind: str) -> list[dict[str, str | None]]:
+    return [attrs for tag, attrs in parsed.tags if tag == "svg" and kind in (attrs.get("class") or "")]
+
+
+def test_report_is_self_contained_and_grouped_by_workload(bench_reports: Path) -> None:
     parsed = _parse((_run_dir(bench_reports) / "report.html").read_text())
     names = [tag for tag, _ in parsed.tags]
-    assert "script" not in names
+    assert "script" not in names and "style" not in names
     assert not [attrs for _, attrs in parsed.tags if (attrs.get("src") or attrs.get("href") or "").startswith("http")]
-    charts = [attrs["aria-label"] for tag, attrs in parsed.tags if tag == "svg"]
-    assert charts == ["Throughput", "Latency", "Failures"]  # local runs sample no containers
-    assert names.count("rect") >= len(CELLS) * (1 + 3)  # a bar per cell, three per latency row
+    bars = _charts(parsed, "bars")
+    # One throughput chart per workload, every route of it a series: edge and direct paired.
+    assert [(a["aria-label"], a["data-series"]) for a in bars] == [
+        ("static: throughput (req/s, linear scale)", "edge"),
+        ("hello: throughput (req/s, linear scale)", "edge,direct"),
+    ]
+    marks = [(a["data-series"], a["data-label"]) for tag, a in parsed.tags if tag == "rect" and a.get("class") == "bar"]
+    assert marks == [("edge", "nginx"), ("edge", "django"), ("direct", "django")]
     links = [attrs["href"] for tag, attrs in parsed.tags if tag == "a" and attrs["href"].startswith("cells/")]
     assert links == [f"cells/{slug}.html" for slug in CELLS]
 
 
-def test_report_adds_cpu_and_memory_charts_when_containers_were_sampled(bench_reports: Path) -> None:
+def test_report_shows_each_cell_over_time_from_the_generators_own_seconds(bench_reports: Path) -> None:
+    summary = _summary(bench_reports)
+    cell = summary["cells"][1]
+    history = cell["series"]  # Locust's stats history: rates from its cumulative counts, and percentiles
+    assert len(history["requests_per_second"]) == summary["load"]["duration_seconds"] + 1
+    assert history["requests_per_second"][0] is None  # no second before the first row
+    assert sum(history["requests_per_second"][1:]) == cell["stats"]["requests"]
+    assert history["p95_ms"][0] is not None
+    lines = _charts(_parse(render_html(summary)), "lines")
+    assert len(lines) == 2 * len(CELLS)  # throughput and latency per cell
+    assert {a["data-series"] for a in lines} == {"answers,failed", "p50,p95,p99"}
+
+
+def test_report_verdict_names_the_leader_per_workload_and_the_edges_share() -> None:
+    cell = {"problems": [], "flags": [], "stats": {"requests": 10}}
+    summary = {
+        "cells": [
+            {**cell, "slug": "edge-a-hello", "route": "edge", "backend": "a", "workload": "hello", "vs_direct": 0.5,
+             "stats": {"requests": 10, "requests_per_second": 10.0}},
+            {**cell, "slug": "direct-a-hello", "route": "direct", "backend": "a", "workload": "hello",
+             "vs_direct": None, "stats": {"requests": 10, "requests_per_second": 20.0}},
+            {**cell, "slug": "edge-b-hello", "route": "edge", "backend": "b", "workload": "hello", "vs_direct": None,
+             "interface": "WSGI", "server": "gunicorn-sync", "app": "bare", "stats": {"requests": 10,
+             "requests_per_second": 40.0}},
+            {**cell, "slug": "edge-c-hello", "route": "edge", "backend": "c", "workload": "hello", "vs_direct": None,
+             "problems": ["3 failed requests."], "stats": {"requests": 10, "requests_per_second": 80.0}},
+        ]
+    }  # fmt: skip
+    assert verdict_lines(summary) == [
+        "hello: b (WSGI · gunicorn-sync · bare) leads (edge) at 40 req/s, 4.00x a; edge ÷ direct 0.50.",
+        "Not valid, left out above: edge-c-hello (see Warnings).",
+    ]
+
+
+def test_report_shows_each_hops_cpu_per_1000_requests(bench_reports: Path) -> None:
     summary = _summary(bench_reports)
     line = '{"Name": "gw-nginx-1", "CPUPerc": "42.50%", "MemUsage": "12.5MiB / 1.9GiB"}'
     _name, cpu, memory = parse_stats_line(line)
     usage = summarize([{"nginx": (cpu, memory)}, {"nginx": (cpu / 2, memory)}])["nginx"]
     for record in summary["cells"]:
         record["resources"] = {"nginx": usage.__dict__}
-    charts = [attrs["aria-label"] for tag, attrs in _parse(render_html(summary)).tags if tag == "svg"]
-    assert charts == ["Throughput", "Latency", "Failures", "CPU", "CPU per 1,000 requests", "Memory"]
+        record["cpu_seconds_per_1000_requests"] = {"nginx": 0.125, "django": 0.5, "db": 9.0}
+    html = render_html(summary)
+    row = html[html.index('data-slug="edge-django-hello"') :].split("</tr>")[0]
+    assert "<td>0.125</td><td>0.500</td><td>-</td>" in row  # nginx, django; hello queries no database
+    direct = html[html.index('data-slug="direct-django-hello"') :].split("</tr>")[0]
+    assert "<td>-</td><td>0.500</td><td>-</td>" in direct  # no edge on the direct route
     assert "nginx 32%/12 MiB" in render_markdown(summary)
 
 

@@ -87,6 +87,9 @@ def test_wrk_result_without_answers_has_no_percentiles_and_without_its_line_is_a
     result = parse(f"Running 2s test @ https://nginx/\n{line}\n")
     assert result.stats.requests == 0 and result.stats.p95_ms is None and result.stats.failures == 7
     assert result.failure_reasons == ["2x could not connect", "5x no answer within --timeout"]
+    assert result.series is None  # a line without report.lua's per-second counters
+    counted = parse(line[:-1] + ', "per_second": {"answers": [5, 9, 2], "failed": [0, 1, 0]}}')
+    assert counted.series.requests_per_second == [5, 9, 2] and counted.series.failures_per_second == [0, 1, 0]
     with pytest.raises(ValueError, match="wrk did not finish"):
         parse("unable to connect to nginx:https Connection refused\n")
 

@@ -47,21 +47,22 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 
 @pytest.fixture
 def no_benchmark() -> Iterator[None]:
-    """The state before the first `make bench`: the reports' `latest` link set aside."""
-    latest = REPORTS / "latest"
-    aside = REPORTS / ".latest.aside"
-    moved = latest.is_symlink()
-    if moved:
-        latest.replace(aside)
+    """The state before the first `make bench` and capacity run: their `latest` links set aside."""
+    moved = []
+    for name in ("latest", "conns-latest"):
+        latest, aside = REPORTS / name, REPORTS / f".{name}.aside"
+        if latest.is_symlink():
+            latest.replace(aside)
+            moved.append((aside, latest))
     yield
-    if moved:
+    for aside, latest in moved:
         aside.replace(latest)
 
 
 def landing_links(page: Page) -> list[str]:
     """Every link's target, the diagram's SVG links included (their href is an attribute)."""
     hrefs = page.locator("a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    return sorted({urljoin(f"{PUBLIC_ORIGIN}/", href) for href in hrefs})
+    return sorted({urljoin(page.url, href) for href in hrefs})
 
 
 def assert_every_link_answers(page: Page, ssl_context) -> None:
@@ -89,7 +90,8 @@ def assert_sound_and_saved(visit: Visit, ssl_context, name: str) -> None:
 
 def test_before_any_benchmark_the_page_says_what_to_run(context, no_benchmark, ssl_context):
     with edge_client(ssl_context) as client:
-        assert client.get("/reports/latest/summary.json").status_code == 204  # no run yet, no 404
+        for run in ("latest", "conns-latest"):
+            assert client.get(f"/reports/{run}/summary.json").status_code == 204  # no run yet, no 404
     visit = Visit(context)
     page = visit.open()
     expect(page.locator("#claims-figures")).to_contain_text("run make bench")

@@ -1,6 +1,7 @@
-// The newest `make bench` run (reports/latest/summary.json) on the landing
-// page: the seed's claims beside the figures that back or limit them, then
-// every cell. Before the first run the edge answers 204 and the hints stay.
+// The newest `make bench` run (reports/latest/summary.json) and capacity run
+// (reports/conns-latest/summary.json) on the landing page: the seed's claims
+// beside the figures that back or limit them, then every cell. Before a first
+// run the edge answers 204 and the hints stay.
 "use strict";
 
 const number = (value, digits = 0) =>
@@ -114,21 +115,61 @@ function renderCells(summary, target) {
   const generator = summary.load.generator || "locust"; // reports before wrk ran Locust
   const load = generator === "wrk" ? `wrk, ${summary.load.users} connections` : `Locust, ${summary.load.users} users`;
   const caption = element("p", `${summary.created}: ${load}, ${summary.load.duration_seconds} s per cell. `);
-  const link = element("a", "Charts, CPU and memory per service");
+  const link = element("a", "The report: a chart per workload, CPU per request");
   link.href = `/reports/${summary.created}/report.html`;
   caption.append(link);
   target.replaceChildren(caption, table);
 }
 
-(async () => {
-  let summary;
+// The capacity run's claim: connections held per backend, and what each costs.
+function capacityClaim(capacity) {
+  const best = capacity.runs
+    .map((run) => ({ run, step: run.steps.reduce((a, b) => (b.held > a.held ? b : a), run.steps[0]) }))
+    .filter(({ step }) => step)
+    .sort((a, b) => b.step.held - a.step.held);
+  if (!best.length) return null;
+  const kib = (value) => (value === null || value === undefined ? "" : ` at ${number(value, 1)} KiB each`);
+  const item = element("li");
+  const source = element("p", undefined, "source");
+  const link = element("a", `the capacity report of ${capacity.created}`);
+  link.href = `/reports/conns-${capacity.created}/report.html`;
+  const host = capacity.host ? ` on ${capacity.host.cores} cores` : "";
+  source.append(`Held at once${host}: `, link, ".");
+  item.append(
+    element("strong", "Long-lived connections: what each interface holds"),
+    element("p", `${number(best[0].step.held)} connections`, "figure"),
+    element("p", best.map(({ run, step }) =>
+      `${run.backend} (${run.kind}) ${number(step.held)} of ${number(step.target)}${kib(step.backend_kib_per_connection)}`)
+      .join("; ") + "."),
+    source,
+  );
+  return item;
+}
+
+// The summary at path, or null: 204 before a first run, or an unreadable answer.
+async function latest(path) {
   try {
-    const response = await fetch("/reports/latest/summary.json", { cache: "no-cache" });
-    if (response.status !== 200) return; // 204: no run yet, the hints stay
-    summary = await response.json();
+    const response = await fetch(path, { cache: "no-cache" });
+    return response.status === 200 ? await response.json() : null;
   } catch {
-    return;
+    return null;
   }
-  renderClaims(summary, document.getElementById("claims-figures"));
-  renderCells(summary, document.getElementById("latest-benchmark"));
+}
+
+(async () => {
+  const [summary, capacity] = await Promise.all([
+    latest("/reports/latest/summary.json"),
+    latest("/reports/conns-latest/summary.json"),
+  ]);
+  const claimsTarget = document.getElementById("claims-figures");
+  if (summary) {
+    renderClaims(summary, claimsTarget);
+    renderCells(summary, document.getElementById("latest-benchmark"));
+  }
+  const claim = capacity && capacity.kind === "capacity" ? capacityClaim(capacity) : null;
+  if (claim) {
+    const list = claimsTarget.querySelector(".claims") || element("ul", undefined, "claims");
+    if (!summary) claimsTarget.replaceChildren(list);
+    list.append(claim);
+  }
 })();

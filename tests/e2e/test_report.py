@@ -1,0 +1,116 @@
+"""The report pages in Chromium, as served by the edge: a tiny real `make bench`, its
+comparison with a kept run, a capacity run (a fixture of its summary's shape) and the
+listing of /reports/. Each: no console error or failed request, every link answering,
+axe-core clean, the charts drawn with the expected series, and a screenshot."""
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, expect
+
+from tests.e2e.test_landing import REPORTS, Visit, assert_sound_and_saved
+from tests.e2e.test_load_testing import tiny_bench
+
+PROJECT = Path(__file__).resolve().parents[2]
+KEPT = PROJECT / "docs" / "results" / "20261126T075800Z"  # an older bench's (Locust) summary
+CAPACITY = PROJECT / "bench" / "tests" / "fixtures" / "capacity-summary.json"
+
+
+def bench(*arguments: str) -> None:
+    subprocess.run([sys.executable, "-m", "bench", *arguments], check=True, timeout=120, cwd=PROJECT)
+
+
+@pytest.fixture(scope="module")
+def runs() -> Iterator[dict[str, str]]:
+    """A tiny wrk run of two backends' hello, a kept run to compare it with, and a capacity run."""
+    summary = tiny_bench(REPORTS, "--backends", "cgi,fastapi", "--workloads", "hello,static", "--routes", "edge,direct")
+    kept = REPORTS / f"kept-{KEPT.name}"
+    shutil.copytree(KEPT, kept, dirs_exist_ok=True)
+    bench("render", str(kept))
+    bench("compare", str(kept), str(REPORTS / summary["created"]))
+    capacity = json.loads(CAPACITY.read_text())
+    conns = REPORTS / f"conns-{capacity['created']}"
+    conns.mkdir(exist_ok=True)
+    shutil.copy(CAPACITY, conns / "summary.json")
+    latest = REPORTS / "conns-latest"
+    latest.unlink(missing_ok=True)
+    latest.symlink_to(conns.name)
+    bench("render", str(conns), "--index", str(REPORTS))
+    yield {"bench": summary["created"], "kept": json.loads((KEPT / "summary.json").read_text())["created"]}
+    latest.unlink()  # the landing page's state before a capacity run, for the tests after these
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+def series(page, selector: str) -> list[str]:
+    return page.locator(selector).evaluate_all("nodes => nodes.map(n => n.dataset.series)")
+
+
+def test_report_groups_every_backend_by_workload_with_each_cell_over_time(context, runs, ssl_context):
+    visit = Visit(context)
+    page = visit.open(f"/reports/{runs['bench']}/report.html")
+    expect(page.locator(".verdict")).to_contain_text("hello: ")
+    hello = page.locator("section[data-workload='hello']")
+    assert series(hello, "svg.bars") == ["edge,direct"]  # edge and direct paired in one chart
+    bars = hello.locator("rect.bar").evaluate_all("bars => bars.map(b => [b.dataset.series, b.dataset.label])")
+    # CGI has no direct route (fcgiwrap speaks only FastCGI).
+    assert sorted(bars) == [["direct", "fastapi"], ["edge", "cgi"], ["edge", "fastapi"]]
+    for box in hello.locator("rect.bar").all():
+        assert float(box.get_attribute("width")) > 0
+    # Every cell over time, from wrk's own per-second counters: a drawn line each.
+    assert series(hello, "svg.lines") == ["answers,failed"] * 3
+    assert hello.locator("svg.lines polyline[data-series='answers']").count() == 3
+    assert page.locator("section[data-workload='static'] tr[data-slug='edge-nginx-static']").count() == 1
+    assert_sound_and_saved(visit, ssl_context, "report")
+
+
+def test_comparison_page_pairs_two_runs_per_workload(context, runs, ssl_context):
+    visit = Visit(context)
+    page = visit.open(f"/reports/{runs['bench']}/compare-{runs['kept']}.html")
+    kept = json.loads((KEPT / "summary.json").read_text())
+    workloads = {cell["workload"] for cell in kept["cells"]} | {"static", "hello"}
+    # One chart per workload of either run, each with A's and B's bars side by side.
+    assert series(page, "svg.bars") == [f"A {runs['kept']},B {runs['bench']}"] * len(workloads)
+    expect(page.locator(".verdict")).to_contain_text("cells moved beyond")
+    assert page.locator("tr[data-slug='edge-cgi-hello'] td").nth(3).inner_text() != "-"  # in both: a ratio
+    assert_sound_and_saved(visit, ssl_context, "report-compare")
+
+
+def test_capacity_page_charts_connections_held_against_memory(context, runs, ssl_context):
+    capacity = json.loads(CAPACITY.read_text())
+    visit = Visit(context)
+    page = visit.open(f"/reports/conns-{capacity['created']}/report.html")
+    kinds = list(dict.fromkeys(run["kind"] for run in capacity["runs"]))
+    assert page.locator("section[data-kind]").evaluate_all("s => s.map(n => n.dataset.kind)") == kinds
+    assert series(page, "section[data-kind='websocket'] svg.lines") == ["fastapi,nginx (fastapi)"]
+    expect(page.locator(".verdict")).to_contain_text("websocket: held most: fastapi 1,000 of 1,000")
+    assert_sound_and_saved(visit, ssl_context, "report-capacity")
+
+
+def test_reports_listing_links_every_run(context, runs, ssl_context):
+    visit = Visit(context)
+    page = visit.open("/reports/")
+    links = page.locator("table a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert f"{runs['bench']}/report.html" in links and f"{runs['bench']}/compare-{runs['kept']}.html" in links
+    assert any(link.startswith("conns-") and link.endswith("/report.html") for link in links)
+    assert_sound_and_saved(visit, ssl_context, "reports-index")
+
+
+def test_landing_page_shows_the_capacity_claim_linked_to_its_report(context, runs, ssl_context):
+    capacity = json.loads(CAPACITY.read_text())
+    visit = Visit(context)
+    page = visit.open()
+    claim = page.locator("#claims-figures .claims li", has_text="Long-lived connections")
+    expect(claim).to_contain_text("1,000 connections")
+    assert claim.locator("a").get_attribute("href") == f"/reports/conns-{capacity['created']}/report.html"
+    assert_sound_and_saved(visit, ssl_context, "landing-capacity")
