@@ -9,8 +9,9 @@ processes, one per core; each opens a database pool of at most DB_POOL_MAX
 connections (config/settings_asgi.py), so the service opens at most
 UVICORN_WORKERS x DB_POOL_MAX, plus one LISTEN connection per worker for its
 message feed (gateway_django/broadcast.py; docs/connection-budget.md).
-/io?ms=100 and a waiting /poll hold no thread and no connection: their
-throughput is bound by CPU, not by a pool.
+/io?ms=100 and a waiting /poll hold no connection, only their request's idle
+thread (Django's handler starts one per request: gateway_django/routes/poll.py),
+so the container's pids limit, not a pool, bounds how many wait at once.
 """
 
 import ipaddress
