@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 
 import psycopg
 from asgiref.sync import sync_to_async
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from psycopg import AsyncConnection
 
 from gateway_django.models import Message
@@ -97,7 +97,11 @@ class MessageFeed:
     async def publish(self, message_id: int) -> None:
         if not self.subscribers:
             return  # nobody to tell: no query
-        message = await read_message(message_id)
+        try:
+            message = await read_message(message_id)
+        except DatabaseError as error:  # e.g. a pooled connection gone stale in a database restart
+            logger.warning("message feed: message %s not read, listening on: %s", message_id, error)
+            return
         for queue in self.subscribers:
             if message is not None and not queue.full():
                 queue.put_nowait(message)

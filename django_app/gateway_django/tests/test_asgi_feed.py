@@ -14,11 +14,13 @@ import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
+from unittest import mock
 
 from asgiref.sync import sync_to_async
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import AsyncRequestFactory, TransactionTestCase, override_settings
 
+from gateway_django import broadcast
 from gateway_django.broadcast import CHANNEL, feed, read_newer
 from gateway_django.models import Message
 from gateway_django.routes import realtime
@@ -236,6 +238,29 @@ class MessageFeedWebSocketTests(TransactionTestCase):
         expected = (await Message.objects.aget(id=stored.id)).as_json()
         self.assertEqual([json.loads(frame["text"]) for frame in pushed], [expected] * 3)
         self.assertEqual(feed.subscribers, set())  # each left: unsubscribed
+
+
+class FeedTests(TransactionTestCase):
+    async def test_a_failed_read_costs_that_message_only_and_the_feed_listens_on(self) -> None:
+        failures = [OperationalError("server closed the connection unexpectedly")]
+        read = broadcast.read_message
+
+        async def failing_once(message_id: int) -> Message | None:
+            if failures:
+                raise failures.pop()
+            return await read(message_id)
+
+        with mock.patch.object(broadcast, "read_message", failing_once):
+            async with feed.running():
+                await until_listening()
+                queue = feed.subscribe()
+                try:
+                    await store("lost")
+                    await store("after")
+                    arrived = await asyncio.wait_for(queue.get(), ARRIVAL_S)
+                finally:
+                    feed.unsubscribe(queue)
+        self.assertEqual((failures, arrived.text), ([], "after"))
 
 
 @override_settings(**ASGI)
