@@ -7,8 +7,11 @@ comment each, instead of a long command line. https://www.uvicorn.org/settings/
 Sizing (the defaults live in the repository's .env): UVICORN_WORKERS event-loop
 processes, one per core; each opens a database pool of at most DB_POOL_MAX
 connections (config/settings_asgi.py), so the service opens at most
-UVICORN_WORKERS x DB_POOL_MAX (docs/connection-budget.md). /io?ms=100 holds no
-thread and no connection: its throughput is bound by CPU, not by a pool.
+UVICORN_WORKERS x DB_POOL_MAX, plus one LISTEN connection per worker for its
+message feed (gateway_django/broadcast.py; docs/connection-budget.md).
+/io?ms=100 and a waiting /poll hold no connection, only their request's idle
+thread (Django's handler starts one per request: gateway_django/routes/poll.py),
+so the container's pids limit, not a pool, bounds how many wait at once.
 """
 
 import ipaddress
@@ -45,9 +48,10 @@ def main() -> None:
         # Persistent processes supervised by Uvicorn (restarted if one dies).
         workers=int(required("UVICORN_WORKERS")),
         # Django 5.2 speaks no ASGI lifespan (its handler refuses any scope but
-        # http); its pool opens on the first query instead. "off": no start-up
-        # message saying lifespan is unsupported.
-        lifespan="off",
+        # http; its pool opens on the first query); config/asgi.py answers it
+        # to run the worker's message feed. "on": a start-up that fails stops
+        # the worker instead of serving without its feed.
+        lifespan="on",
         # Name the fast implementations explicitly so a missing wheel fails at
         # start instead of silently falling back to the pure-Python ones.
         loop="uvloop",

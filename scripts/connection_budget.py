@@ -48,7 +48,7 @@ def per_replica(settings: Mapping[str, str]) -> dict[str, int]:
         "fastapi": uvicorn + size("UVICORN_WORKERS"),  # and one LISTEN connection per worker (its feed)
         "wsgi": gunicorn,
         "asgi": uvicorn + size("UVICORN_WORKERS"),  # and one LISTEN connection per worker (its feed)
-        "django-asgi": uvicorn,
+        "django-asgi": uvicorn + size("UVICORN_WORKERS"),  # and one LISTEN connection per worker (its feed)
     }
 
 

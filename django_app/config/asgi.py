@@ -1,9 +1,13 @@
 """ASGI entry point Uvicorn loads (`config.asgi:application`, uvicorn_server.py).
 
 Django's ASGI handler serves HTTP only; a WebSocket handshake goes to
-gateway_django/routes/realtime.py on the raw ASGI messages instead. Each HTTP
-request's scope also records the server that called this application, which
-/info reports: ASGI has no SERVER_SOFTWARE, so it is read from the running task.
+gateway_django/routes/realtime.py on the raw ASGI messages instead, and the
+lifespan (which Django 5.2 does not speak either) runs this worker's message
+feed (gateway_django/broadcast.py: one LISTEN connection per worker) from
+start-up to shutdown. Each HTTP request's scope also records the server that
+called this application, which /info reports: ASGI has no SERVER_SOFTWARE, so
+it is read from the running task.
+https://asgi.readthedocs.io/en/latest/specs/lifespan.html
 """
 
 import asyncio
@@ -20,6 +24,7 @@ django_application = get_asgi_application()
 
 # Imported once Django is set up (get_asgi_application() ran django.setup()).
 from django.conf import settings  # noqa: E402
+from gateway_django.broadcast import feed  # noqa: E402
 from gateway_django.routes import realtime  # noqa: E402
 from gateway_django.routes.about import SERVER_SCOPE_KEY  # noqa: E402
 
@@ -40,9 +45,25 @@ def calling_server() -> str:
     return f"{package}/{version} ({module} on {loop})"
 
 
+async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Start the message feed's listener at start-up, stop it (its connection
+    closed) at shutdown. Start-up does not wait for the database: the listener
+    retries, and /healthz answers 503 until it is back."""
+    await receive()  # lifespan.startup
+    async with feed.running():
+        await send({"type": "lifespan.startup.complete"})
+        await receive()  # lifespan.shutdown
+    await send({"type": "lifespan.shutdown.complete"})
+
+
 async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope["type"] == "lifespan":
+        await lifespan(scope, receive, send)
+        return
     if scope["type"] == "websocket":
-        handler = realtime.echo if scope["path"] == settings.FORCE_SCRIPT_NAME + realtime.ECHO_PATH else None
-        await (handler or realtime.not_found)(scope, receive, send)
+        # The paths as the client sends them: nginx keeps the prefix.
+        prefix = settings.FORCE_SCRIPT_NAME
+        routes = {prefix + realtime.ECHO_PATH: realtime.echo, prefix + realtime.FEED_PATH: realtime.message_feed}
+        await routes.get(scope["path"], realtime.not_found)(scope, receive, send)
         return
     await django_application({**scope, SERVER_SCOPE_KEY: calling_server()}, receive, send)

@@ -25,8 +25,10 @@ ALLOWED_HOSTS = [*ALLOWED_HOSTS, "django-asgi"]
 # each query in the request's own thread (asgiref's ThreadSensitiveContext), and
 # the connection stays with the request until it ends, so a worker holds one
 # connection per request that queries, at most DB_POOL_MAX (the sizes of the
-# other Uvicorn services): the service opens at most
-# UVICORN_WORKERS x DB_POOL_MAX connections (docs/connection-budget.md); a
-# request beyond that waits for a free one (pool timeout, 3 s).
+# other Uvicorn services); a request beyond that waits for a free one (pool
+# timeout, 3 s). Each worker's message feed LISTENs on one connection of its
+# own, outside the pool (gateway_django/broadcast.py), so the service opens at
+# most UVICORN_WORKERS x (DB_POOL_MAX + 1) connections (docs/connection-budget.md).
+# The views that wait (/poll, /events/messages) hand theirs back before waiting.
 # https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-database-connections
 DATABASES = {"default": database(pool_max_size=required_int("DB_POOL_MAX"))}

@@ -4,7 +4,7 @@ side by side in one project. The prefix is FORCE_SCRIPT_NAME's, not in these pat
 
 from django.urls import path
 
-from .routes import about, fortunes, greetings, health, messages, slow_io, world
+from .routes import about, fortunes, greetings, health, messages, poll, realtime, slow_io, world
 
 urlpatterns = [
     path("", about.index, name="index"),
@@ -17,4 +17,7 @@ urlpatterns = [
     path("io", slow_io.async_io_wait, name="io"),
     path("messages", messages.async_messages, name="messages"),
     path("healthz", health.healthz, name="healthz"),
+    path("poll", poll.async_poll, name="poll"),
+    # The live message feed as server-sent events; its WebSocket twin is config/asgi.py's.
+    path("events/messages", realtime.message_events, name="message-events"),
 ]

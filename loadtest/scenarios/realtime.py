@@ -118,6 +118,11 @@ class LongPollUser(FastHttpUser):
     def poll_asgi(self) -> None:
         self._poll("asgi")
 
+    @tag("poll_django_asgi")
+    @task
+    def poll_django_asgi(self) -> None:
+        self._poll("django-asgi")
+
 
 class MessageStreamUser(HttpUser):
     """GET /<backend>/events/messages, read for STREAM_HOLD_S, then again.
@@ -160,6 +165,11 @@ class MessageStreamUser(HttpUser):
     @task
     def sse_asgi(self) -> None:
         self._stream("asgi")
+
+    @tag("sse_django_asgi")
+    @task
+    def sse_django_asgi(self) -> None:
+        self._stream("django-asgi")
 
 
 class MessageFeedUser(User):
@@ -220,3 +230,8 @@ class MessageFeedUser(User):
     @task
     def feed_asgi(self) -> None:
         self._feed("asgi")
+
+    @tag("feed_django_asgi")
+    @task
+    def feed_django_asgi(self) -> None:
+        self._feed("django-asgi")

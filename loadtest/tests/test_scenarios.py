@@ -30,9 +30,9 @@ EXPECTED_TAGS = {
     "DjangoAsgiUser": CONTRACT_TAGS,
     "StaticUser": {"static"},
     "WebSocketUser": {"ws_echo"},
-    "LongPollUser": {"poll_cgi", "poll_django", "poll_fastapi", "poll_wsgi", "poll_asgi"},
-    "MessageStreamUser": {"sse_fastapi", "sse_asgi"},
-    "MessageFeedUser": {"feed_fastapi", "feed_asgi"},
+    "LongPollUser": {"poll_cgi", "poll_django", "poll_fastapi", "poll_wsgi", "poll_asgi", "poll_django_asgi"},
+    "MessageStreamUser": {"sse_fastapi", "sse_asgi", "sse_django_asgi"},
+    "MessageFeedUser": {"feed_fastapi", "feed_asgi", "feed_django_asgi"},
 }
 # Imported in a child interpreter: importing Locust monkey-patches with gevent.
 INTROSPECT = """

@@ -111,7 +111,7 @@ def test_io_rejects_out_of_range_or_non_integer(client, backend, query):
 
 
 # Django alone says which rows are `async def` views: none under WSGI, the I/O rows under ASGI.
-ASYNC_VIEWS = {"django": [], "django-asgi": ["/db", "/io", "/messages", "/queries"]}
+ASYNC_VIEWS = {"django": [], "django-asgi": ["/db", "/events/messages", "/io", "/messages", "/poll", "/queries"]}
 
 
 def test_info_fields(client, backend):

@@ -19,8 +19,8 @@ import websockets
 from tests.conftest import HTTPS_PORT, LOOPBACK, PUBLIC_AUTHORITY, edge_client, run_async
 
 # Adding a backend is one line: every backend long-polls; the ASGI ones also push.
-POLLING = ("cgi", "django", "fastapi", "wsgi", "asgi")
-PUSHING = ("fastapi", "asgi")
+POLLING = ("cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi")
+PUSHING = ("fastapi", "asgi", "django-asgi")
 # Bounded waits: the early answer must come well before this, in under half
 # of it (in well under 1 s on an idle host; a CGI process alone took 5 s to
 # start at a load average of 60 on the 2-core test host).
@@ -159,7 +159,11 @@ def test_locust_waiting_clients_get_every_kind_of_delivery_with_zero_failures():
     deliver nothing within 10 s; the tests above poll it."""
     from tests.e2e.test_load_testing import headless_run  # here: it imports Playwright's fixtures module
 
-    tags = ("post_messages", "poll_django", "poll_wsgi", "poll_asgi", "sse_fastapi", "feed_asgi", "feed_fastapi")
+    tags = (
+        "post_messages",
+        *("poll_django", "poll_wsgi", "poll_asgi", "poll_django_asgi"),
+        *("sse_fastapi", "feed_asgi", "feed_fastapi"),
+    )
     stats = headless_run("FastapiUser", "LongPollUser", "MessageStreamUser", "MessageFeedUser", "--tags", *tags)
     failures = {f"{row['method']} {row['name']}": row["num_failures"] for row in stats if row["num_failures"]}
     assert not failures
@@ -168,6 +172,7 @@ def test_locust_waiting_clients_get_every_kind_of_delivery_with_zero_failures():
         ("DELIVERY", "/django/poll"),
         ("DELIVERY", "/wsgi/poll"),
         ("DELIVERY", "/asgi/poll"),
+        ("DELIVERY", "/django-asgi/poll"),
         ("SSE", "/fastapi/events/messages"),
         ("WSFEED", "/asgi/ws/messages"),
         ("WSFEED", "/fastapi/ws/messages"),

@@ -23,10 +23,13 @@ HOSTNAME = socket.gethostname()
 SERVER_SCOPE_KEY = "gateway.server"
 WORKER_MODELS = {
     "WSGI": "persistent Gunicorn worker processes, each with a pool of threads; "
-    "one thread per request, one pooled database connection per thread",
+    "one thread per request, one pooled database connection per thread; "
+    "a waiting /poll holds its thread and its connection for the whole wait",
     "ASGI": "persistent Uvicorn worker processes, each one event loop; async views run on the loop, "
     "sync views and every ORM query in a thread of the request's own (asgiref's sync_to_async), "
-    "one pooled database connection per request that queries",
+    "one pooled database connection per request that queries; a waiting /poll or SSE client holds a coroutine, "
+    "a small queue on the worker's one LISTEN connection and its request's idle thread, no database connection; "
+    "a /ws/messages client (outside Django's handler) a coroutine and a queue alone",
 }
 
 

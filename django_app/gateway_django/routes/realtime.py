@@ -1,19 +1,41 @@
-"""WebSocket under ASGI: Django's handler serves HTTP only, so config/asgi.py sends
-websocket scopes here, written against the raw ASGI websocket messages (as
-/asgi/ws/echo is; Django Channels is not needed for an echo). Under WSGI there is
-no WebSocket at all (middleware.WebSocketRefusalMiddleware).
+"""Long-lived connections under ASGI (/django-asgi/ only): the WebSocket echo
+(/ws/echo), the live message feed as a WebSocket (/ws/messages) and as
+server-sent events (/events/messages). The feed is the worker's MessageFeed
+(broadcast.py), which config/asgi.py runs.
+
+Django's handler serves HTTP only, so config/asgi.py sends websocket scopes
+here, written against the raw ASGI websocket messages (as /asgi/ws/echo is;
+Django Channels is not needed for an echo or a one-way feed). Under WSGI there
+is no WebSocket at all (middleware.WebSocketRefusalMiddleware). The SSE stream
+is a Django view: an `async def` one, whose StreamingHttpResponse iterates an
+async generator on the event loop; when the client leaves, Django's handler
+cancels it, which ends the generator.
 https://asgi.readthedocs.io/en/latest/specs/www.html#websocket
+https://docs.djangoproject.com/en/5.2/ref/request-response/#streaminghttpresponse-objects
 """
 
+import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+
+from django.http import HttpRequest, StreamingHttpResponse
+
+from gateway_django.broadcast import feed, read_newer
+from gateway_django.errors import allow
+from gateway_django.models import Message
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 ECHO_PATH = "/ws/echo"
+FEED_PATH = "/ws/messages"
+# A comment line this often keeps a quiet /events/messages stream inside
+# nginx's proxy_read_timeout (30 s, nginx/snippets/proxy/timeouts.conf).
+KEEP_ALIVE_S = 15.0
+# What a reconnecting EventSource is sent at once, newer than its Last-Event-ID.
+REPLAY_COUNT = 50
 
 
 async def echo(scope: Scope, receive: Receive, send: Send) -> None:
@@ -29,6 +51,80 @@ async def echo(scope: Scope, receive: Receive, send: Send) -> None:
             await send({"type": "websocket.send", "text": message["text"]})
         else:
             await send({"type": "websocket.send", "bytes": message["bytes"]})
+
+
+async def message_feed(scope: Scope, receive: Receive, send: Send) -> None:
+    """Accept, then send each newly stored message (as POST /messages returned it,
+    on any backend) as one JSON text frame until the client leaves. What the
+    client sends is ignored, but read: that is how its leaving is seen."""
+    if (await receive())["type"] != "websocket.connect":
+        return
+    queue = feed.subscribe()
+    leaving = asyncio.ensure_future(_disconnected(receive))
+    try:
+        await send({"type": "websocket.accept"})
+        while True:
+            next_message = asyncio.ensure_future(queue.get())
+            await asyncio.wait({next_message, leaving}, return_when=asyncio.FIRST_COMPLETED)
+            if not next_message.done():  # the client left
+                next_message.cancel()
+                return
+            text = json.dumps(next_message.result().as_json(), ensure_ascii=False, separators=(",", ":"))
+            await send({"type": "websocket.send", "text": text})
+    finally:
+        leaving.cancel()
+        feed.unsubscribe(queue)
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "websocket.disconnect":
+        pass
+
+
+@allow("GET")
+async def message_events(request: HttpRequest) -> StreamingHttpResponse:
+    """Each newly stored message as one `message` event whose id is the message
+    id, until the client leaves. A reconnecting EventSource sends the last id
+    it saw as `Last-Event-ID` and first gets what it missed (up to 50 rows).
+    `X-Accel-Buffering: no` makes nginx pass each event on at once; HEAD gets
+    the headers alone. https://html.spec.whatwg.org/multipage/server-sent-events.html"""
+    last_seen = request.headers.get("Last-Event-ID", "")
+    replay_after = int(last_seen) if last_seen.isascii() and last_seen.isdigit() else None
+    events = _message_events(replay_after) if request.method == "GET" else _no_events()
+    response = StreamingHttpResponse(events, content_type="text/event-stream; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+async def _message_events(replay_after: int | None) -> AsyncIterator[bytes]:
+    queue = feed.subscribe()
+    try:
+        # A comment first: the client knows it is subscribed, and nginx sends the headers on.
+        yield b": subscribed\n\n"
+        if replay_after is not None:
+            for message in await read_newer(replay_after, REPLAY_COUNT):
+                yield _message_event(message)
+        while True:
+            try:
+                async with asyncio.timeout(KEEP_ALIVE_S):
+                    message = await queue.get()
+            except TimeoutError:
+                yield b": keep-alive\n\n"
+                continue
+            yield _message_event(message)
+    finally:
+        feed.unsubscribe(queue)
+
+
+async def _no_events() -> AsyncIterator[bytes]:
+    for event in ():
+        yield event
+
+
+def _message_event(message: Message) -> bytes:
+    data = json.dumps(message.as_json(), ensure_ascii=False, separators=(",", ":"))
+    return f"event: message\nid: {message.id}\ndata: {data}\n\n".encode()
 
 
 async def not_found(scope: Scope, receive: Receive, send: Send) -> None:

@@ -1,7 +1,9 @@
 """GET /io?ms=N: wait N ms without CPU (docs/contract.md).
 
 Sync under WSGI: a blocking sleep holds a Gunicorn thread. Async under ASGI:
-`await asyncio.sleep` holds nothing; the event loop serves others meanwhile.
+`await asyncio.sleep` holds no connection and takes no CPU; the event loop
+serves others meanwhile. The request's own thread, which Django's ASGI handler
+starts for every request (routes/poll.py says why), sits idle until it ends.
 """
 
 import asyncio
@@ -31,6 +33,6 @@ async def async_io_wait(request: HttpRequest) -> JsonResponse:
         ms = validation.io_milliseconds(request.GET.get("ms"))
     except validation.InvalidInput as exc:
         return error_response(400, str(exc))
-    # Suspends this request only: no thread, no connection held while it waits.
+    # Suspends this request only: no connection held, no CPU while it waits.
     await asyncio.sleep(ms / 1000)
     return JsonResponse({"waited_ms": ms})

@@ -25,7 +25,7 @@ class AsgiEndpointTests(TestCase):
         seed()
 
     def test_the_io_rows_are_async_views_and_the_others_sync(self) -> None:
-        for path in ("/db", "/queries", "/io", "/messages"):
+        for path in ("/db", "/queries", "/io", "/messages", "/poll", "/events/messages"):
             self.assertTrue(iscoroutinefunction(resolve(path).func), path)
         for path in ("/", "/info", "/hello", "/json", "/fortunes", "/healthz"):
             self.assertFalse(iscoroutinefunction(resolve(path).func), path)
@@ -37,12 +37,12 @@ class AsgiEndpointTests(TestCase):
     async def test_info_lists_the_async_views(self) -> None:
         info = (await self.async_client.get("/info")).json()
         self.assertEqual(info["interface"], "ASGI")
-        self.assertEqual(info["async_views"], ["/db", "/io", "/messages", "/queries"])
+        self.assertEqual(info["async_views"], ["/db", "/events/messages", "/io", "/messages", "/poll", "/queries"])
 
     async def test_index_names_the_async_views_and_has_no_admin(self) -> None:
         # The links' /django-asgi prefix is Uvicorn's to test (tests/e2e): the test client sets no script prefix.
         page = (await self.async_client.get("/")).content.decode()
-        self.assertIn("<dd>/db, /io, /messages, /queries</dd>", page)
+        self.assertIn("<dd>/db, /events/messages, /io, /messages, /poll, /queries</dd>", page)
         self.assertNotIn("admin", page)
 
     async def test_db_and_queries(self) -> None:

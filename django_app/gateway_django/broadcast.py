@@ -1,0 +1,125 @@
+"""The live message feed of one Uvicorn worker (/django-asgi/ only), behind
+/poll, /events/messages and /ws/messages: every stored message, handed to
+every subscriber of this process.
+
+A POST reaches one worker (or another backend), its subscribers may sit on
+another, so the fan-out goes through PostgreSQL: a trigger on table `message`
+notifies channel `message_created` with the new id on every INSERT
+(migrations/0002_message_notify.py). Django has no API for LISTEN, so the
+listener is a psycopg AsyncConnection of its own, one per worker, opened with
+the `default` database's settings; config/asgi.py runs it for the lifetime of
+the worker (ASGI lifespan). It reads each new row once, with the ORM, for all
+of this worker's subscribers. The payload is the id, not the row: a NOTIFY
+payload is limited to 8000 bytes, and a 2000-character text can be more.
+https://www.postgresql.org/docs/current/sql-notify.html
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import psycopg
+from asgiref.sync import sync_to_async
+from django.db import DatabaseError, connection, connections
+from psycopg import AsyncConnection
+
+from gateway_django.models import Message
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "message_created"
+# A subscriber this many messages behind is too slow to follow: it misses the
+# newest rather than growing this worker's memory.
+QUEUE_SIZE = 100
+# Pause before listening again after the database went away.
+RETRY_S = 1.0
+
+
+@sync_to_async
+def read_newer(after: int, count: int) -> list[Message]:
+    """The `count` oldest messages with an id above `after`, in a thread (the ORM is
+    synchronous); the connection goes back to the pool at once. Under ASGI Django
+    returns it only when the request ends, and a waiting client must hold none."""
+    try:
+        return list(Message.objects.filter(id__gt=after).order_by("id")[:count])
+    finally:
+        connection.close()
+
+
+@sync_to_async
+def read_message(message_id: int) -> Message | None:
+    """One message, for the feed's listener, which runs outside any request: no
+    request_finished would return its connection, so it goes back at once."""
+    try:
+        return Message.objects.filter(id=message_id).first()
+    finally:
+        connection.close()
+
+
+class MessageFeed:
+    def __init__(self) -> None:
+        self.subscribers: set[asyncio.Queue[Message]] = set()
+
+    def subscribe(self) -> "asyncio.Queue[Message]":
+        queue: asyncio.Queue[Message] = asyncio.Queue(QUEUE_SIZE)
+        self.subscribers.add(queue)
+        return queue
+
+    def unsubscribe(self, queue: "asyncio.Queue[Message]") -> None:
+        self.subscribers.discard(queue)
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Listen in a task of the running loop while the block runs. Does not wait
+        for the database: the listener retries until it answers."""
+        listening = asyncio.create_task(self.listen())
+        try:
+            yield
+        finally:
+            listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listening  # its connection closed before the loop ends
+
+    async def listen(self) -> None:
+        """LISTEN until cancelled, reconnecting after a database outage."""
+        while True:
+            try:
+                async with await AsyncConnection.connect(**_connection_parameters(), autocommit=True) as listener:
+                    await listener.execute(f"LISTEN {CHANNEL}")
+                    async for notification in listener.notifies():
+                        if notification.payload.isdigit():  # anything else is not ours to read
+                            await self.publish(int(notification.payload))
+            except psycopg.Error as error:
+                logger.warning("message feed: listening again in %s s: %s", RETRY_S, error)
+                await asyncio.sleep(RETRY_S)
+
+    async def publish(self, message_id: int) -> None:
+        if not self.subscribers:
+            return  # nobody to tell: no query
+        try:
+            message = await read_message(message_id)
+        except DatabaseError as error:  # e.g. a pooled connection gone stale in a database restart
+            logger.warning("message feed: message %s not read, listening on: %s", message_id, error)
+            return
+        for queue in self.subscribers:
+            if message is not None and not queue.full():
+                queue.put_nowait(message)
+
+
+def _connection_parameters() -> dict[str, object]:
+    """The `default` database of settings (the test database under the test runner),
+    without the pool options, which belong to Django's pooled connections."""
+    database = connections["default"].settings_dict
+    return {
+        "host": database["HOST"],
+        "port": database["PORT"],
+        "dbname": database["NAME"],
+        "user": database["USER"],
+        "password": database["PASSWORD"],
+        "connect_timeout": database["OPTIONS"]["connect_timeout"],
+    }
+
+
+# This process's feed: each Uvicorn worker has its own (config/asgi.py starts it).
+feed = MessageFeed()
