@@ -13,7 +13,7 @@ from typing import IO, Any, Protocol
 from bench.cell_stats import CellStats
 from bench.docker_stats import ServiceUsage, StatsSampler
 from bench.generators import Generator, Load
-from bench.matrix import EDGE_SERVICE, STATIC_WORKLOAD, Cell
+from bench.matrix import EDGE_SERVICE, EDGE_WORKLOADS, Cell
 from bench.stack import Compose, engine_version
 
 GENERATOR_UIDS = {"locust": 10002, "wrk": 10003}  # the images' runtime users (loadtest/Dockerfile, loadtest/wrk/)
@@ -77,7 +77,7 @@ class Executor(Protocol):
 def services_measured(cells: list[Cell]) -> set[str]:
     """The compose services a matrix loads: the edge and/or each backend."""
     needed = {EDGE_SERVICE if cell.route == "edge" else cell.backend for cell in cells}
-    return needed | {cell.backend for cell in cells if cell.workload != STATIC_WORKLOAD}
+    return needed | {cell.backend for cell in cells if cell.workload not in EDGE_WORKLOADS}
 
 
 class ComposeExecutor:

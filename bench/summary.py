@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.execution import LOAD_GENERATOR, CellOutcome, Load
-from bench.matrix import EDGE_SERVICE, STATIC_WORKLOAD
+from bench.matrix import CALIBRATION_WORKLOAD, EDGE_SERVICE, STATIC_WORKLOAD
 from bench.provenance import describe
 
 Summary = dict[str, Any]
@@ -99,20 +99,26 @@ def _throughput(record: dict[str, Any]) -> float | None:
 
 
 def calibration(records: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The static cell as the generator's calibration: what it did, at what share of its cores.
+    """The generator's calibration: what it did against nginx alone, at what share of its cores.
 
-    Its capacity on this host is the static cell's rate scaled to all its
-    cores (CPU per request held constant): the most any cell could measure.
+    The calibration cell is nginx's `return 200` (no file, no upstream), else,
+    in a run without it, the static file. The generator's capacity on this
+    host is that cell's rate scaled to all its cores (CPU per request held
+    constant): the most any cell could measure.
     """
-    static = next((r for r in records if r["workload"] == STATIC_WORKLOAD and r["stats"]), None)
-    if static is None:
+    measured = [r for r in records if r["stats"]]
+    calibrating = next(
+        (r for workload in (CALIBRATION_WORKLOAD, STATIC_WORKLOAD) for r in measured if r["workload"] == workload),
+        None,
+    )
+    if calibrating is None:
         return None
-    share = static["generator"]["share_of_cores"]
-    rps = _throughput(static)
+    share = calibrating["generator"]["share_of_cores"]
+    rps = _throughput(calibrating)
     return {
-        "slug": static["slug"],
-        "generator": static["generator"]["name"],
-        "cores": static["generator"]["cores"],
+        "slug": calibrating["slug"],
+        "generator": calibrating["generator"]["name"],
+        "cores": calibrating["generator"]["cores"],
         "requests_per_second": rps,
         "generator_share_of_cores": share,
         "generator_capacity_rps": round(rps / share, 1) if rps and share else None,
@@ -262,7 +268,7 @@ def calibration_sentence(summary: Summary) -> str:
     """The generator's capacity on this host, from the calibration cell."""
     calibrated = summary.get("calibration")
     if not calibrated or calibrated["generator_capacity_rps"] is None:
-        return "No calibration: the run had no static cell with the generator's CPU sampled."
+        return "No calibration: the run had no calibration or static cell with the generator's CPU sampled."
     return (
         f"Calibration: {calibrated['slug']} did {calibrated['requests_per_second']:,.0f} req/s with "
         f"{calibrated['generator']} at {calibrated['generator_share_of_cores']:.0%} of its "

@@ -10,7 +10,7 @@ from bench.cell_stats import CellStats
 from bench.docker_stats import ServiceUsage, summarize
 from bench.execution import LOAD_GENERATOR, CellOutcome
 from bench.generators import Load, WrkGenerator
-from bench.matrix import IO_WAIT_MS, QUERIES_PER_REQUEST, STATIC_PATH, build_matrix
+from bench.matrix import CALIBRATION_PATH, IO_WAIT_MS, QUERIES_PER_REQUEST, STATIC_PATH, build_matrix
 from bench.summary import build_summary, render_markdown
 from bench.tests.conftest import VALID_RUN, run_bench
 from bench.wrk_result import parse
@@ -103,6 +103,15 @@ def test_the_paths_are_the_locust_scenarios_own() -> None:
     assert ast.literal_eval(constants["IO_WAIT_MS"]) == IO_WAIT_MS
     static_default = constants["STATIC_PATH"]
     assert isinstance(static_default, ast.Call) and ast.literal_eval(static_default.args[1]) == STATIC_PATH
+    assert ast.literal_eval(constants["CALIBRATION_PATH"]) == CALIBRATION_PATH
+
+
+def test_the_calibration_path_is_nginxs_return_200() -> None:
+    """The calibration cell asks for the location that answers from nginx alone."""
+    route = (PROJECT_DIR / "nginx" / "routes" / "edge-calibration.conf").read_text()
+    assert f"location = {CALIBRATION_PATH} {{" in route and "return 200 " in route
+    assert "proxy_pass" not in route and "fastcgi_pass" not in route and "root " not in route
+    assert "include routes/edge-calibration.conf;" in (PROJECT_DIR / "nginx" / "conf.d" / "gateway.conf").read_text()
 
 
 def _outcome(slug: str, rps: float, usage: dict[str, float], cores: int = 1) -> CellOutcome:
@@ -193,3 +202,26 @@ def test_wrks_own_cpu_count_is_its_cpu_and_flags_a_saturated_cell(tmp_path: Path
         "edge-nginx-static: the load generator (wrk) used 90% of its 1 core (above 80%): "
         "it may have set this cell's pace, not the stack"
     ]
+
+
+def test_nginxs_return_200_runs_first_and_calibrates_the_run_before_the_static_file() -> None:
+    cells, _ = build_matrix(["cgi"], ["floor", "static", "calibration"], ["edge"], "https://nginx", {})
+    assert [cell.slug for cell in cells] == ["edge-nginx-calibration", "edge-nginx-static", "edge-cgi-floor"]
+    assert cells[0].request.url == f"https://nginx{CALIBRATION_PATH}"
+    outcomes = [
+        # The static file costs nginx more: wrk at 40 % of its core for 8,000 req/s (capacity 20,000).
+        _outcome("edge-nginx-static", 8_000, {"nginx": 90.0, LOAD_GENERATOR: 40.0}),
+        # return 200: wrk at 80 % of its core for 20,000 req/s: capacity 25,000, the run's.
+        _outcome("edge-nginx-calibration", 20_000, {"nginx": 70.0, LOAD_GENERATOR: 80.0}),
+        _outcome("edge-cgi-floor", 250, {"nginx": 10.0, "cgi": 190.0, LOAD_GENERATOR: 1.0}),
+    ]
+    summary = build_summary(outcomes, Load(20, 20, 10), [], "T", "cells", {})
+    assert summary["calibration"]["slug"] == "edge-nginx-calibration"
+    assert summary["calibration"]["generator_capacity_rps"] == 25_000
+    records = {record["slug"]: record for record in summary["cells"]}
+    assert records["edge-cgi-floor"]["vs_generator_capacity"] == 0.01
+    assert records["edge-nginx-static"]["vs_generator_capacity"] == 0.32
+    # Without its cell (an older report, or --workloads without it) the static file calibrates.
+    without = build_summary(outcomes[:1] + outcomes[2:], Load(20, 20, 10), [], "T", "cells", {})
+    assert without["calibration"]["slug"] == "edge-nginx-static"
+    assert without["calibration"]["generator_capacity_rps"] == 20_000

@@ -28,7 +28,7 @@ EXPECTED_TAGS = {
     "DjangoUser": CONTRACT_TAGS,
     "FastapiUser": CONTRACT_TAGS,
     "DjangoAsgiUser": CONTRACT_TAGS,
-    "StaticUser": {"static"},
+    "StaticUser": {"static", "calibration"},
     "WebSocketUser": {"ws_echo"},
     "LongPollUser": {"poll_cgi", "poll_django", "poll_fastapi", "poll_wsgi", "poll_asgi"},
     "MessageStreamUser": {"sse_fastapi", "sse_asgi"},
