@@ -34,6 +34,7 @@ class CellOutcome:
     generator: str = "wrk"
     generator_cores: int = 1
     generator_cpu_seconds: float | None = None  # its own count; else its container's docker stats
+    server_timing: dict[str, dict[str, float]] | None = None  # per phase, where the responses carry it
 
 
 class Sampler(Protocol):
@@ -215,4 +216,5 @@ def run_cell(
         generator=executor.generator.name,
         generator_cores=executor.generator.cores(load),
         generator_cpu_seconds=reading.cpu_seconds,
+        server_timing=reading.server_timing,
     )

@@ -65,6 +65,25 @@ def _cpu_per_1000(outcome: CellOutcome) -> dict[str, float]:
     return {service: round(percent / 100 / rps * 1000, 4) for service, percent in percents.items()}
 
 
+# Server-Timing's phases in the order a CGI process goes through them
+# (cgi_app/gateway_cgi/timing.py); a phase it does not know goes last.
+SERVER_TIMING_PHASES = ("start", "import", "connect", "query", "response")
+
+
+def _server_timing(outcome: CellOutcome) -> dict[str, Any] | None:
+    """The mean of each phase the responses' Server-Timing measured, in process order, and their sum."""
+    timing = outcome.server_timing
+    if not timing:
+        return None
+    order = [*(p for p in SERVER_TIMING_PHASES if p in timing), *sorted(set(timing) - set(SERVER_TIMING_PHASES))]
+    phases = {phase: timing[phase]["mean_ms"] for phase in order}
+    return {
+        "responses": max(values["responses"] for values in timing.values()),
+        "mean_ms": phases,
+        "sum_mean_ms": round(sum(phases.values()), 3),
+    }
+
+
 def _files(generator: str, prefix: str) -> dict[str, str]:
     """The cell's own files: Locust's report and CSV, or wrk's output alone."""
     if generator == "locust":
@@ -89,6 +108,7 @@ def _cell_record(outcome: CellOutcome, directory: str) -> dict[str, Any]:
         "resources": {service: asdict(usage) for service, usage in outcome.usage.items()},
         "generator": _generator(outcome),
         "cpu_seconds_per_1000_requests": _cpu_per_1000(outcome),
+        "server_timing": _server_timing(outcome),
         "files": _files(outcome.generator, f"{directory}/{cell.slug}"),
     }
 
@@ -218,6 +238,7 @@ def build_summary(
         "notes": notes,
         "warnings": [f"{record['slug']}: {problem}" for record in records for problem in record["problems"]],
         "flags": [f"{record['slug']}: {flag}" for record in records for flag in record["flags"]],
+        "server_timing": [server_timing_line(record) for record in records if record.get("server_timing")],
         "cells": records,
     }
 
@@ -338,6 +359,27 @@ def cost_rows(summary: Summary) -> list[list[str]]:
     return rows
 
 
+def server_timing_line(record: dict[str, Any]) -> str:
+    """'edge-cgi-db: start 6.1 + import 95.0 + ... = 111.3 ms per request (mean of 812 responses), p50 ...'."""
+    timing = record["server_timing"]
+    phases = " + ".join(f"{phase} {ms:.1f}" for phase, ms in timing["mean_ms"].items())
+    p50 = (record["stats"] or {}).get("p50_ms")
+    latency = "" if p50 is None else f"; the client's p50 latency {p50:.0f} ms"
+    return (
+        f"{record['slug']}: {phases} = {timing['sum_mean_ms']:.1f} ms in the process per request "
+        f"(mean of {timing['responses']:,} responses){latency}"
+    )
+
+
+SERVER_TIMING_NOTE = (
+    "Each CGI response's Server-Timing header, measured in its process (cgi_app/gateway_cgi/timing.py), "
+    "means under this cell's load in ms: start is fork to the script's first line (on a CPU plus waiting "
+    "for one), import the modules up to the route's handler, connect TCP and authentication, query the "
+    "statements and closing, response building the body. Writing the body and the interpreter's exit "
+    "come after the header and are not in it; the rest of the latency is queueing for a process."
+)
+
+
 def _markdown_table(columns: tuple[str, ...], rows: list[list[str]]) -> list[str]:
     return [
         "| " + " | ".join(columns) + " |",
@@ -361,6 +403,9 @@ def render_markdown(summary: Summary) -> str:
     costs = cost_rows(summary)
     if costs:
         lines += ["", "## CPU seconds per 1,000 requests", "", *_markdown_table(COST_COLUMNS, costs)]
+    if summary.get("server_timing"):
+        lines += ["", "## CGI cost per request, phase by phase", "", SERVER_TIMING_NOTE, ""]
+        lines += [f"- {line}" for line in summary["server_timing"]]
     resource_lines = [f"- {record['slug']}: {_resources(record)}" for record in summary["cells"] if record["resources"]]
     if resource_lines:
         lines += ["", "## CPU (mean under load, % of one core) and peak memory per service", ""]

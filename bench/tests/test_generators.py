@@ -13,7 +13,7 @@ from bench.generators import Load, WrkGenerator
 from bench.matrix import CALIBRATION_PATH, IO_WAIT_MS, QUERIES_PER_REQUEST, STATIC_PATH, build_matrix
 from bench.summary import build_summary, render_markdown
 from bench.tests.conftest import VALID_RUN, run_bench
-from bench.wrk_result import parse
+from bench.wrk_result import parse, parse_server_timing
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 WRK_CELLS = [
@@ -225,3 +225,32 @@ def test_nginxs_return_200_runs_first_and_calibrates_the_run_before_the_static_f
     without = build_summary(outcomes[:1] + outcomes[2:], Load(20, 20, 10), [], "T", "cells", {})
     assert without["calibration"]["slug"] == "edge-nginx-static"
     assert without["calibration"]["generator_capacity_rps"] == 20_000
+
+
+def test_cgi_cells_record_the_server_timing_of_their_responses(tmp_path: Path) -> None:
+    """CGI cells run server-timing.lua; the mean of each phase lands in summary.json and summary.md."""
+    cells, _ = build_matrix(["cgi", "django"], ["db"], ["edge"], "https://nginx", {})
+    wrk = WrkGenerator(["wrk"], "/share/wrk/report.lua")
+    scripts = {cell.slug: wrk.command(cell, Load(20, 20, 10), "unused")[5] for cell in cells}
+    assert scripts == {
+        "edge-cgi-db": "--script=/share/wrk/server-timing.lua",
+        "edge-django-db": "--script=/share/wrk/report.lua",
+    }
+
+    arguments = ("--edge-host=http://edge", "--routes=edge", "--backends=cgi,django", "--workloads=db,floor")
+    assert run_bench(tmp_path, *arguments, generator="wrk") == 0
+    summary = _summary(tmp_path)
+    records = {record["slug"]: record for record in summary["cells"]}
+    db = records["edge-cgi-db"]
+    measured = parse_server_timing((tmp_path / "latest" / db["files"]["log"]).read_text())
+    assert list(db["server_timing"]["mean_ms"]) == ["start", "import", "connect", "query", "response"]
+    assert db["server_timing"]["mean_ms"] == {phase: values["mean_ms"] for phase, values in measured.items()}
+    assert db["server_timing"]["sum_mean_ms"] == pytest.approx(sum(v["mean_ms"] for v in measured.values()))
+    assert db["server_timing"]["responses"] == db["stats"]["requests"]
+    # The floor's program sends no Server-Timing; Django's cell does not read it.
+    assert records["edge-cgi-floor"]["server_timing"] is None and records["edge-django-db"]["server_timing"] is None
+    [line] = summary["server_timing"]
+    assert line.startswith(f"edge-cgi-db: start {measured['start']['mean_ms']:.1f} + import ")
+    assert f"= {db['server_timing']['sum_mean_ms']:.1f} ms in the process per request" in line
+    markdown = (tmp_path / "latest" / "summary.md").read_text()
+    assert "## CGI cost per request, phase by phase" in markdown and f"- {line}" in markdown

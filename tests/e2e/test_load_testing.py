@@ -190,6 +190,20 @@ def test_bench_writes_every_report_file_and_the_report_renders(browser: Browser,
     context.close()
 
 
+def test_bench_records_cgis_cost_per_request_phase_by_phase():
+    """A CGI cell reads the Server-Timing of every response: the mean per phase, in summary.json."""
+    reports = Path(os.environ.get("REPORTS_DIR", "reports"))
+    summary = tiny_bench(reports, "--backends", "cgi", "--workloads", "db", "--routes", "edge", "--users", "2")
+    [cell] = summary["cells"]
+    assert cell["stats"]["requests"] > 0 and cell["stats"]["failures"] == 0, cell.get("failure_reasons")
+    timing = cell["server_timing"]
+    assert list(timing["mean_ms"]) == ["start", "import", "connect", "query", "response"]
+    assert timing["responses"] == cell["stats"]["requests"]
+    # Measured in the process, so within what the client waited for the answer.
+    assert 0 < timing["sum_mean_ms"] < cell["stats"]["average_ms"]
+    assert summary["server_timing"] and summary["server_timing"][0].startswith("edge-cgi-db: start ")
+
+
 # Last in this module: a new worker container adds a network interface on the
 # host, and Chromium aborts page loads and polls in flight when interfaces
 # change (ERR_NETWORK_CHANGED), which would break the browser tests above.
