@@ -4,7 +4,19 @@ import json
 from dataclasses import dataclass
 
 BACKENDS = ("cgi", "django", "fastapi", "django-asgi")
-WORKLOADS = ("hello", "json", "db", "queries", "fortunes", "io", "floor", "post_messages", "static", "calibration")
+WORKLOADS = (
+    "hello",
+    "json",
+    "db",
+    "db_unpooled",
+    "queries",
+    "fortunes",
+    "io",
+    "floor",
+    "post_messages",
+    "static",
+    "calibration",
+)
 # post_messages stores a row per request: asked for by name only.
 DEFAULT_WORKLOADS = tuple(w for w in WORKLOADS if w != "post_messages")
 ROUTES = ("edge", "direct")
@@ -20,8 +32,10 @@ EDGE_SERVICE = "nginx"
 USER_CLASSES = {"cgi": "CgiUser", "django": "DjangoUser", "fastapi": "FastapiUser", "django-asgi": "DjangoAsgiUser"}
 STATIC_USER_CLASS = "StaticUser"
 # Workloads of one backend only: /cgi/floor, the bare cost of a Python CGI
-# process (fork, exec, interpreter, fixed answer), beside the real CGI rows.
-ONLY_BACKEND = {"floor": "cgi"}
+# process (fork, exec, interpreter, fixed answer), beside the real CGI rows;
+# /cgi/direct/db, CGI's /db connecting to PostgreSQL itself, beside /cgi/db
+# through PgBouncer (nginx/routes/cgi.conf).
+ONLY_BACKEND = {"floor": "cgi", "db_unpooled": "cgi"}
 
 # The requests of loadtest/scenarios (contract.py, static.py) with the values
 # of loadtest/scenarios/settings.py, for generators that take a URL (wrk);
@@ -35,6 +49,7 @@ PATHS = {
     "hello": "/hello",
     "json": "/json",
     "db": "/db",
+    "db_unpooled": "/direct/db",
     "queries": f"/queries?queries={QUERIES_PER_REQUEST}",
     "fortunes": "/fortunes",
     "io": f"/io?ms={IO_WAIT_MS}",

@@ -22,7 +22,7 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 # the pace: the cell is flagged (issue 14).
 GENERATOR_CPU_LIMIT = 0.8
 # The workloads that query PostgreSQL: their cells show the database's cost too.
-DATABASE_WORKLOADS = ("db", "queries", "fortunes", "post_messages")
+DATABASE_WORKLOADS = ("db", "db_unpooled", "queries", "fortunes", "post_messages")
 
 
 def _generator_cpu_percent(outcome: CellOutcome) -> tuple[float | None, str | None]:

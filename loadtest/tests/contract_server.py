@@ -91,7 +91,7 @@ class ContractHandler(BaseHTTPRequestHandler):
                 self._send(200, "Hello, CGI World", "text/plain; charset=utf-8")
             case "json":
                 self._json({"message": "Hello, World!"})
-            case "db":
+            case "db" | "direct/db":  # /cgi/direct/db: /cgi/db past PgBouncer
                 self._json(_world_row())
             case "queries":
                 count = min(max(int(query.get("queries", ["1"])[0]), 1), 500)

@@ -24,7 +24,7 @@ CONTRACT_TAGS = {
     "healthz",
 }
 EXPECTED_TAGS = {
-    "CgiUser": CONTRACT_TAGS | {"floor"},  # /cgi/floor: CGI's bare process cost
+    "CgiUser": CONTRACT_TAGS | {"floor", "db_unpooled"},  # /cgi/floor: CGI's bare process cost; /cgi/direct/db
     "DjangoUser": CONTRACT_TAGS,
     "FastapiUser": CONTRACT_TAGS,
     "DjangoAsgiUser": CONTRACT_TAGS,
