@@ -13,7 +13,7 @@ from typing import IO, Any, Protocol
 from bench.cell_stats import CellStats, TimeSeries
 from bench.docker_stats import ServiceUsage, StatsSampler
 from bench.generators import Generator, Load
-from bench.matrix import EDGE_SERVICE, STATIC_WORKLOAD, Cell
+from bench.matrix import EDGE_SERVICE, EDGE_WORKLOADS, Cell
 from bench.stack import Compose, engine_version
 
 GENERATOR_UIDS = {"locust": 10002, "wrk": 10003}  # the images' runtime users (loadtest/Dockerfile, loadtest/wrk/)
@@ -35,6 +35,7 @@ class CellOutcome:
     generator_cores: int = 1
     generator_cpu_seconds: float | None = None  # its own count; else its container's docker stats
     series: TimeSeries | None = None  # the cell second by second, where the generator gives it
+    server_timing: dict[str, dict[str, float]] | None = None  # per phase, where the responses carry it
 
 
 class Sampler(Protocol):
@@ -78,7 +79,7 @@ class Executor(Protocol):
 def services_measured(cells: list[Cell]) -> set[str]:
     """The compose services a matrix loads: the edge and/or each backend."""
     needed = {EDGE_SERVICE if cell.route == "edge" else cell.backend for cell in cells}
-    return needed | {cell.backend for cell in cells if cell.workload != STATIC_WORKLOAD}
+    return needed | {cell.backend for cell in cells if cell.workload not in EDGE_WORKLOADS}
 
 
 class ComposeExecutor:
@@ -217,4 +218,5 @@ def run_cell(
         generator_cores=executor.generator.cores(load),
         generator_cpu_seconds=reading.cpu_seconds,
         series=reading.series,
+        server_timing=reading.server_timing,
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
-from bench.matrix import BACKENDS, ROUTES, STATIC_WORKLOAD, WORKLOADS
+from bench.matrix import BACKENDS, CALIBRATION_WORKLOAD, EDGE_WORKLOADS, ROUTES, STATIC_WORKLOAD, WORKLOADS
 from bench.provenance import describe_commit, describe_host, describe_settings
 from bench.reports import SUMMARY, load_summary, throughput
 from bench.summary import Summary
@@ -68,7 +68,7 @@ def _matrix_table(figures: dict[str, CellFigures]) -> list[str]:
     routes = {b: [r for r in ROUTES if any(s.startswith(f"{r}-{b}-") for s in figures)] for b in backends}
     header = [f"{BACKEND_NAMES[b]} ({' / '.join(routes[b])})" for b in backends]
     lines = ["| workload | " + " | ".join(header) + " |", "|---|" + "---:|" * len(backends)]
-    for workload in (w for w in WORKLOADS if w != STATIC_WORKLOAD):
+    for workload in (w for w in WORKLOADS if w not in EDGE_WORKLOADS):
         row = []
         for backend in backends:
             cells = [figures.get(f"{route}-{backend}-{workload}") for route in routes[backend]]
@@ -111,6 +111,9 @@ def render(runs: list[Summary]) -> str:
     static = figures.get(f"edge-nginx-{STATIC_WORKLOAD}")
     if static:
         lines += [f"The edge's static file did {_rps(static.middle)} req/s.", ""]
+    calibration = figures.get(f"edge-nginx-{CALIBRATION_WORKLOAD}")
+    if calibration:
+        lines += [f"Nginx's `return 200` (the calibration) did {_rps(calibration.middle)} req/s.", ""]
     lines += [
         _spread_sentence(figures, len(runs)),
         "",

@@ -6,13 +6,13 @@ Executor's business (bench/execution.py).
 """
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from bench.cell_stats import CellStats, TimeSeries
 from bench.locust_csv import read_failure_reasons, read_history, read_stats, run_seconds, saw_cpu_warning
 from bench.matrix import Cell
-from bench.wrk_result import parse
+from bench.wrk_result import parse, parse_server_timing
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class Reading:
     run_seconds: float | None  # how long the load ran, by the generator's own clock
     cpu_seconds: float | None = None  # the generator's own CPU time, where it reports it (wrk)
     series: TimeSeries | None = None  # the cell second by second
+    # Per phase of the responses' Server-Timing: {"responses": n, "mean_ms": x} (wrk, CGI cells).
+    server_timing: dict[str, dict[str, float]] | None = None
 
 
 class Generator(Protocol):
@@ -103,6 +105,12 @@ class LocustGenerator:
         )
 
 
+# The backends whose responses carry Server-Timing (cgi_app/gateway_cgi/timing.py):
+# their cells run server-timing.lua, which reads it (and costs wrk more CPU per
+# response, at rates where that does not matter), beside report.lua.
+SERVER_TIMING_BACKENDS = ("cgi",)
+SERVER_TIMING_SCRIPT = "server-timing.lua"  # next to report.lua (loadtest/wrk/)
+
 # An answer slower than this counts as failed (wrk's default is 2 s, less
 # than a CGI /db takes when 20 requests queue for a few processes).
 WRK_TIMEOUT = "10s"
@@ -122,6 +130,12 @@ class WrkGenerator:
         self.executable = executable
         self.script = script
 
+    def script_for(self, cell: Cell) -> str:
+        """report.lua, or server-timing.lua beside it for a backend that times its phases."""
+        if cell.backend in SERVER_TIMING_BACKENDS:
+            return str(PurePosixPath(self.script).with_name(SERVER_TIMING_SCRIPT))
+        return self.script
+
     def cores(self, load: Load) -> int:
         return load.threads  # one event loop per thread
 
@@ -134,7 +148,7 @@ class WrkGenerator:
             f"--connections={load.users}",
             f"--duration={load.duration_seconds}s",
             f"--timeout={WRK_TIMEOUT}",
-            f"--script={self.script}",
+            f"--script={self.script_for(cell)}",
             request.url,
             *body,
         ]
@@ -145,5 +159,11 @@ class WrkGenerator:
         except (ValueError, KeyError):
             return Reading(stats=None, failure_reasons=[], cpu_warning=False, run_seconds=None)
         return Reading(
-            result.stats, result.failure_reasons, False, result.run_seconds, result.cpu_seconds, result.series
+            result.stats,
+            result.failure_reasons,
+            False,
+            result.run_seconds,
+            result.cpu_seconds,
+            result.series,
+            parse_server_timing(log_text),
         )

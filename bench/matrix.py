@@ -4,18 +4,38 @@ import json
 from dataclasses import dataclass
 
 BACKENDS = ("cgi", "django", "fastapi", "django-asgi")
-WORKLOADS = ("hello", "json", "db", "queries", "fortunes", "io", "floor", "post_messages", "static")
+WORKLOADS = (
+    "hello",
+    "json",
+    "db",
+    "db_unpooled",
+    "queries",
+    "fortunes",
+    "io",
+    "floor",
+    "post_messages",
+    "static",
+    "calibration",
+)
 # post_messages stores a row per request: asked for by name only.
 DEFAULT_WORKLOADS = tuple(w for w in WORKLOADS if w != "post_messages")
 ROUTES = ("edge", "direct")
 
 STATIC_WORKLOAD = "static"
+# nginx's `return 200` (nginx/routes/edge-calibration.conf): TLS, HTTP and a
+# fixed answer, the most the generator can get from this stack. It sets the
+# generator's capacity every other cell is a share of (bench/summary.py).
+CALIBRATION_WORKLOAD = "calibration"
+# The cells of nginx alone, in run order: before the rest, first the calibration.
+EDGE_WORKLOADS = (CALIBRATION_WORKLOAD, STATIC_WORKLOAD)
 EDGE_SERVICE = "nginx"
 USER_CLASSES = {"cgi": "CgiUser", "django": "DjangoUser", "fastapi": "FastapiUser", "django-asgi": "DjangoAsgiUser"}
 STATIC_USER_CLASS = "StaticUser"
 # Workloads of one backend only: /cgi/floor, the bare cost of a Python CGI
-# process (fork, exec, interpreter, fixed answer), beside the real CGI rows.
-ONLY_BACKEND = {"floor": "cgi"}
+# process (fork, exec, interpreter, fixed answer), beside the real CGI rows;
+# /cgi/direct/db, CGI's /db connecting to PostgreSQL itself, beside /cgi/db
+# through PgBouncer (nginx/routes/cgi.conf).
+ONLY_BACKEND = {"floor": "cgi", "db_unpooled": "cgi"}
 
 # The requests of loadtest/scenarios (contract.py, static.py) with the values
 # of loadtest/scenarios/settings.py, for generators that take a URL (wrk);
@@ -23,10 +43,13 @@ ONLY_BACKEND = {"floor": "cgi"}
 QUERIES_PER_REQUEST = 20
 IO_WAIT_MS = 100
 STATIC_PATH = "/static/landing/style.css"
+CALIBRATION_PATH = "/edge-calibration"
+EDGE_PATHS = {STATIC_WORKLOAD: STATIC_PATH, CALIBRATION_WORKLOAD: CALIBRATION_PATH}
 PATHS = {
     "hello": "/hello",
     "json": "/json",
     "db": "/db",
+    "db_unpooled": "/direct/db",
     "queries": f"/queries?queries={QUERIES_PER_REQUEST}",
     "fortunes": "/fortunes",
     "io": f"/io?ms={IO_WAIT_MS}",
@@ -72,8 +95,8 @@ class Cell:
 
     @property
     def request(self) -> Request:
-        if self.workload == STATIC_WORKLOAD:
-            return Request("GET", f"{self.host}{STATIC_PATH}")
+        if self.workload in EDGE_PATHS:
+            return Request("GET", f"{self.host}{EDGE_PATHS[self.workload]}")
         url = f"{self.host}/{self.backend}{PATHS[self.workload]}"
         if self.workload == "post_messages":
             body = json.dumps({"author": f"wrk-{self.backend}", "text": "load test message"})
@@ -88,12 +111,16 @@ def build_matrix(
     edge_host: str,
     direct_hosts: dict[str, str],
 ) -> tuple[list[Cell], list[str]]:
-    """Cells in run order (static first: the calibration), and notes on skipped ones."""
+    """Cells in run order (nginx alone first: the calibration), and notes on skipped ones."""
     cells: list[Cell] = []
     notes: list[str] = []
-    if STATIC_WORKLOAD in workloads and "edge" in routes:
-        cells.append(Cell("edge", EDGE_SERVICE, STATIC_WORKLOAD, STATIC_USER_CLASS, edge_host))
-    app_workloads = [w for w in workloads if w != STATIC_WORKLOAD]
+    if "edge" in routes:
+        cells += [
+            Cell("edge", EDGE_SERVICE, workload, STATIC_USER_CLASS, edge_host)
+            for workload in EDGE_WORKLOADS
+            if workload in workloads
+        ]
+    app_workloads = [w for w in workloads if w not in EDGE_WORKLOADS]
     for workload in app_workloads:
         for backend in backends:
             if ONLY_BACKEND.get(workload, backend) != backend:

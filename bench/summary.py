@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.execution import LOAD_GENERATOR, CellOutcome, Load
-from bench.matrix import EDGE_SERVICE, STATIC_WORKLOAD
+from bench.matrix import CALIBRATION_WORKLOAD, EDGE_SERVICE, STATIC_WORKLOAD
 from bench.provenance import describe
 
 Summary = dict[str, Any]
@@ -22,7 +22,7 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 # the pace: the cell is flagged (issue 14).
 GENERATOR_CPU_LIMIT = 0.8
 # The workloads that query PostgreSQL: their cells show the database's cost too.
-DATABASE_WORKLOADS = ("db", "queries", "fortunes", "post_messages")
+DATABASE_WORKLOADS = ("db", "db_unpooled", "queries", "fortunes", "post_messages")
 
 
 def _generator_cpu_percent(outcome: CellOutcome) -> tuple[float | None, str | None]:
@@ -65,6 +65,25 @@ def _cpu_per_1000(outcome: CellOutcome) -> dict[str, float]:
     return {service: round(percent / 100 / rps * 1000, 4) for service, percent in percents.items()}
 
 
+# Server-Timing's phases in the order a CGI process goes through them
+# (cgi_app/gateway_cgi/timing.py); a phase it does not know goes last.
+SERVER_TIMING_PHASES = ("start", "import", "connect", "query", "response")
+
+
+def _server_timing(outcome: CellOutcome) -> dict[str, Any] | None:
+    """The mean of each phase the responses' Server-Timing measured, in process order, and their sum."""
+    timing = outcome.server_timing
+    if not timing:
+        return None
+    order = [*(p for p in SERVER_TIMING_PHASES if p in timing), *sorted(set(timing) - set(SERVER_TIMING_PHASES))]
+    phases = {phase: timing[phase]["mean_ms"] for phase in order}
+    return {
+        "responses": max(values["responses"] for values in timing.values()),
+        "mean_ms": phases,
+        "sum_mean_ms": round(sum(phases.values()), 3),
+    }
+
+
 def _files(generator: str, prefix: str) -> dict[str, str]:
     """The cell's own files: Locust's report and CSV, or wrk's output alone."""
     if generator == "locust":
@@ -90,6 +109,7 @@ def _cell_record(outcome: CellOutcome, directory: str) -> dict[str, Any]:
         "generator": _generator(outcome),
         "cpu_seconds_per_1000_requests": _cpu_per_1000(outcome),
         "series": None if outcome.series is None else asdict(outcome.series),
+        "server_timing": _server_timing(outcome),
         "files": _files(outcome.generator, f"{directory}/{cell.slug}"),
     }
 
@@ -100,20 +120,26 @@ def _throughput(record: dict[str, Any]) -> float | None:
 
 
 def calibration(records: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The static cell as the generator's calibration: what it did, at what share of its cores.
+    """The generator's calibration: what it did against nginx alone, at what share of its cores.
 
-    Its capacity on this host is the static cell's rate scaled to all its
-    cores (CPU per request held constant): the most any cell could measure.
+    The calibration cell is nginx's `return 200` (no file, no upstream), else,
+    in a run without it, the static file. The generator's capacity on this
+    host is that cell's rate scaled to all its cores (CPU per request held
+    constant): the most any cell could measure.
     """
-    static = next((r for r in records if r["workload"] == STATIC_WORKLOAD and r["stats"]), None)
-    if static is None:
+    measured = [r for r in records if r["stats"]]
+    calibrating = next(
+        (r for workload in (CALIBRATION_WORKLOAD, STATIC_WORKLOAD) for r in measured if r["workload"] == workload),
+        None,
+    )
+    if calibrating is None:
         return None
-    share = static["generator"]["share_of_cores"]
-    rps = _throughput(static)
+    share = calibrating["generator"]["share_of_cores"]
+    rps = _throughput(calibrating)
     return {
-        "slug": static["slug"],
-        "generator": static["generator"]["name"],
-        "cores": static["generator"]["cores"],
+        "slug": calibrating["slug"],
+        "generator": calibrating["generator"]["name"],
+        "cores": calibrating["generator"]["cores"],
         "requests_per_second": rps,
         "generator_share_of_cores": share,
         "generator_capacity_rps": round(rps / share, 1) if rps and share else None,
@@ -213,6 +239,7 @@ def build_summary(
         "notes": notes,
         "warnings": [f"{record['slug']}: {problem}" for record in records for problem in record["problems"]],
         "flags": [f"{record['slug']}: {flag}" for record in records for flag in record["flags"]],
+        "server_timing": [server_timing_line(record) for record in records if record.get("server_timing")],
         "cells": records,
     }
 
@@ -263,7 +290,7 @@ def calibration_sentence(summary: Summary) -> str:
     """The generator's capacity on this host, from the calibration cell."""
     calibrated = summary.get("calibration")
     if not calibrated or calibrated["generator_capacity_rps"] is None:
-        return "No calibration: the run had no static cell with the generator's CPU sampled."
+        return "No calibration: the run had no calibration or static cell with the generator's CPU sampled."
     return (
         f"Calibration: {calibrated['slug']} did {calibrated['requests_per_second']:,.0f} req/s with "
         f"{calibrated['generator']} at {calibrated['generator_share_of_cores']:.0%} of its "
@@ -333,6 +360,27 @@ def cost_rows(summary: Summary) -> list[list[str]]:
     return rows
 
 
+def server_timing_line(record: dict[str, Any]) -> str:
+    """'edge-cgi-db: start 6.1 + import 95.0 + ... = 111.3 ms per request (mean of 812 responses), p50 ...'."""
+    timing = record["server_timing"]
+    phases = " + ".join(f"{phase} {ms:.1f}" for phase, ms in timing["mean_ms"].items())
+    p50 = (record["stats"] or {}).get("p50_ms")
+    latency = "" if p50 is None else f"; the client's p50 latency {p50:.0f} ms"
+    return (
+        f"{record['slug']}: {phases} = {timing['sum_mean_ms']:.1f} ms in the process per request "
+        f"(mean of {timing['responses']:,} responses){latency}"
+    )
+
+
+SERVER_TIMING_NOTE = (
+    "Each CGI response's Server-Timing header, measured in its process (cgi_app/gateway_cgi/timing.py), "
+    "means under this cell's load in ms: start is fork to the script's first line (on a CPU plus waiting "
+    "for one), import the modules up to the route's handler, connect TCP and authentication, query the "
+    "statements and closing, response building the body. Writing the body and the interpreter's exit "
+    "come after the header and are not in it; the rest of the latency is queueing for a process."
+)
+
+
 def _markdown_table(columns: tuple[str, ...], rows: list[list[str]]) -> list[str]:
     return [
         "| " + " | ".join(columns) + " |",
@@ -356,6 +404,9 @@ def render_markdown(summary: Summary) -> str:
     costs = cost_rows(summary)
     if costs:
         lines += ["", "## CPU seconds per 1,000 requests", "", *_markdown_table(COST_COLUMNS, costs)]
+    if summary.get("server_timing"):
+        lines += ["", "## CGI cost per request, phase by phase", "", SERVER_TIMING_NOTE, ""]
+        lines += [f"- {line}" for line in summary["server_timing"]]
     resource_lines = [f"- {record['slug']}: {_resources(record)}" for record in summary["cells"] if record["resources"]]
     if resource_lines:
         lines += ["", "## CPU (mean under load, % of one core) and peak memory per service", ""]

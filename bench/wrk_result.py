@@ -1,4 +1,5 @@
-"""Read one cell's numbers from wrk's output: the line loadtest/wrk/report.lua's done() prints."""
+"""Read one cell's numbers from wrk's output: the lines done() prints (loadtest/wrk/report.lua,
+and server-timing.lua's for the cells whose responses carry Server-Timing)."""
 
 import json
 from dataclasses import dataclass
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from bench.cell_stats import CellStats, TimeSeries
 
 MARKER = "wrk-result "
+SERVER_TIMING_MARKER = "wrk-server-timing "
 # wrk's own names (SCRIPTING: summary.errors): connect, read and write are
 # socket errors, status an answer above 399, timeout no answer within --timeout.
 ERROR_KINDS = {
@@ -63,3 +65,15 @@ def parse(output: str) -> WrkResult:
     counts = record.get("per_second")
     series = None if counts is None else TimeSeries(counts["answers"], counts["failed"])
     return WrkResult(stats, round(seconds, 3), errors, cpu_seconds=None if cpu < 0 else cpu / 1e6, series=series)
+
+
+def parse_server_timing(output: str) -> dict[str, dict[str, float]] | None:
+    """Per Server-Timing phase, the responses that sent it and its mean in ms; None without the line."""
+    lines = [line for line in output.splitlines() if line.startswith(SERVER_TIMING_MARKER)]
+    if not lines:
+        return None
+    record = json.loads(lines[-1][len(SERVER_TIMING_MARKER) :])
+    return {
+        phase: {"responses": int(values["responses"]), "mean_ms": round(float(values["mean_ms"]), 3)}
+        for phase, values in record.items()
+    }

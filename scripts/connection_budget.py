@@ -43,7 +43,9 @@ def per_replica(settings: Mapping[str, str]) -> dict[str, int]:
     gunicorn = size("GUNICORN_WORKERS") * size("GUNICORN_THREADS")  # a pool of one connection per thread
     uvicorn = size("UVICORN_WORKERS") * size("DB_POOL_MAX")  # a pool per worker process
     return {
-        "cgi": size("FCGI_CHILDREN"),  # one connection per running CGI process
+        # One connection per running CGI process, to PgBouncer or, for /cgi/direct/
+        # and /cgi/poll, to PostgreSQL itself: counted as if every one went direct.
+        "cgi": size("FCGI_CHILDREN"),
         "django": gunicorn,
         "fastapi": uvicorn + size("UVICORN_WORKERS"),  # and one LISTEN connection per worker (its feed)
         "wsgi": gunicorn,
@@ -52,10 +54,19 @@ def per_replica(settings: Mapping[str, str]) -> dict[str, int]:
     }
 
 
+def pooler(settings: Mapping[str, str]) -> int:
+    """PgBouncer's PostgreSQL connections (one service, whatever the replicas): its pool for CGI.
+
+    A deployment without PgBouncer (deploy/k8s, deploy/swarm) has no
+    PGBOUNCER_POOL_SIZE: its CGI connects to PostgreSQL itself, FCGI_CHILDREN at most.
+    """
+    return int(settings["PGBOUNCER_POOL_SIZE"]) if "PGBOUNCER_POOL_SIZE" in settings else 0
+
+
 def budget(settings: Mapping[str, str], replicas: Mapping[str, int] | None = None) -> int:
     counts = {backend: 1 for backend in BACKENDS} | dict(replicas or {})
     sizes = per_replica(settings)
-    return sum(sizes[backend] * counts[backend] for backend in BACKENDS) + OTHER_CLIENTS
+    return sum(sizes[backend] * counts[backend] for backend in BACKENDS) + pooler(settings) + OTHER_CLIENTS
 
 
 def available() -> int:

@@ -30,7 +30,7 @@ PUBLIC_AUTHORITY = PUBLIC_HOST if HTTPS_PORT == 443 else f"{PUBLIC_HOST}:{HTTPS_
 PUBLIC_ORIGIN = f"https://{PUBLIC_AUTHORITY}"
 BACKENDS = ("cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi")
 # Every service that runs until stopped (the others are one-shot jobs).
-LONG_RUNNING = ("nginx", *BACKENDS, "db", "locust", "locust-worker")
+LONG_RUNNING = ("nginx", *BACKENDS, "pgbouncer", "db", "locust", "locust-worker")
 # Chromium as root in a closed network: no sandbox (root), no calls home;
 # PUBLIC_HOST resolves to the loopback address the ports are published on.
 CHROMIUM_FLAGS = [

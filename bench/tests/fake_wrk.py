@@ -7,7 +7,10 @@ answers above 399, `early` stops after a tenth of --duration, `saturated`
 used 90 % of its threads' cores (else 10 %), `idle`
 completes no request, `crashing` exits 1 before reporting (as wrk does when
 it cannot connect); any other host succeeds. The arguments after `--` (a
-request body) are echoed, so a test can see them arrive.
+request body) are echoed, so a test can see them arrive. With
+loadtest/wrk/server-timing.lua as its script it also prints that script's
+`wrk-server-timing {JSON}` line: phases for a /cgi/ path other than the
+floor (whose program sends no Server-Timing), none for the rest.
 """
 
 import argparse
@@ -44,7 +47,17 @@ def main() -> int:
     seconds_ran = max(1, round(ran))
     answers = [requests // seconds_ran] * seconds_ran
     per_second = {"answers": answers, "failed": [0] * (seconds_ran - 1) + [status_errors]}
-    print("wrk-result " + json.dumps({**result, "errors": errors, "latency_us": latency, "per_second": per_second}))
+    print(
+        "wrk-result " + json.dumps({**result, "errors": errors, "latency_us": latency, "per_second": per_second}),
+        flush=True,
+    )
+    if options.script.endswith("server-timing.lua"):
+        path = urlsplit(options.url).path
+        timed = path.startswith("/cgi/") and path != "/cgi/floor"
+        # Means that differ by phase and by path, in a JSON object of wrk's (unordered) table.
+        means = {"response": 0.25, "import": 90.5 + len(path), "start": 7.75, "query": 1.5, "connect": 9.0}
+        phases = {phase: {"responses": requests, "mean_ms": ms} for phase, ms in means.items()} if timed else {}
+        print("wrk-server-timing " + json.dumps(phases), flush=True)
     return 0  # wrk exits 0 whatever the answers were
 
 

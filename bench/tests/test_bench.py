@@ -35,11 +35,14 @@ def test_default_matrix_covers_every_backend_and_workload_and_skips_cgi_direct()
     cells, notes = build_matrix(
         options.backends, options.workloads, options.routes, options.edge_host, DEFAULT_DIRECT_HOSTS
     )
-    assert cells[0].slug == "edge-nginx-static"  # the calibration first
-    # Six workloads of every backend, plus CGI's floor; no POST (it stores rows).
-    assert len([c for c in cells if c.route == "edge"]) == 1 + 4 * 6 + 1
+    # nginx alone first: its `return 200` (the calibration), then its static file.
+    assert [c.slug for c in cells[:2]] == ["edge-nginx-calibration", "edge-nginx-static"]
+    # Six workloads of every backend, plus CGI's floor and its /db past PgBouncer; no POST (it stores rows).
+    assert len([c for c in cells if c.route == "edge"]) == 2 + 4 * 6 + 2
     assert len([c for c in cells if c.route == "direct"]) == 3 * 6
     assert [c.slug for c in cells if c.workload == "floor"] == ["edge-cgi-floor"]
+    [unpooled] = [c for c in cells if c.workload == "db_unpooled"]
+    assert unpooled.slug == "edge-cgi-db_unpooled" and unpooled.request.url == "https://nginx/cgi/direct/db"
     assert not any(c.workload == "post_messages" for c in cells)
     assert not any(c.route == "direct" and c.backend == "cgi" for c in cells)
     assert notes and notes[0].startswith("cgi: ")

@@ -10,10 +10,10 @@ from bench.cell_stats import CellStats
 from bench.docker_stats import ServiceUsage, summarize
 from bench.execution import LOAD_GENERATOR, CellOutcome
 from bench.generators import Load, WrkGenerator
-from bench.matrix import IO_WAIT_MS, QUERIES_PER_REQUEST, STATIC_PATH, build_matrix
+from bench.matrix import CALIBRATION_PATH, IO_WAIT_MS, QUERIES_PER_REQUEST, STATIC_PATH, build_matrix
 from bench.summary import build_summary, render_markdown
 from bench.tests.conftest import VALID_RUN, run_bench
-from bench.wrk_result import parse
+from bench.wrk_result import parse, parse_server_timing
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 WRK_CELLS = [
@@ -106,6 +106,15 @@ def test_the_paths_are_the_locust_scenarios_own() -> None:
     assert ast.literal_eval(constants["IO_WAIT_MS"]) == IO_WAIT_MS
     static_default = constants["STATIC_PATH"]
     assert isinstance(static_default, ast.Call) and ast.literal_eval(static_default.args[1]) == STATIC_PATH
+    assert ast.literal_eval(constants["CALIBRATION_PATH"]) == CALIBRATION_PATH
+
+
+def test_the_calibration_path_is_nginxs_return_200() -> None:
+    """The calibration cell asks for the location that answers from nginx alone."""
+    route = (PROJECT_DIR / "nginx" / "routes" / "edge-calibration.conf").read_text()
+    assert f"location = {CALIBRATION_PATH} {{" in route and "return 200 " in route
+    assert "proxy_pass" not in route and "fastcgi_pass" not in route and "root " not in route
+    assert "include routes/edge-calibration.conf;" in (PROJECT_DIR / "nginx" / "conf.d" / "gateway.conf").read_text()
 
 
 def _outcome(slug: str, rps: float, usage: dict[str, float], cores: int = 1) -> CellOutcome:
@@ -196,3 +205,55 @@ def test_wrks_own_cpu_count_is_its_cpu_and_flags_a_saturated_cell(tmp_path: Path
         "edge-nginx-static: the load generator (wrk) used 90% of its 1 core (above 80%): "
         "it may have set this cell's pace, not the stack"
     ]
+
+
+def test_nginxs_return_200_runs_first_and_calibrates_the_run_before_the_static_file() -> None:
+    cells, _ = build_matrix(["cgi"], ["floor", "static", "calibration"], ["edge"], "https://nginx", {})
+    assert [cell.slug for cell in cells] == ["edge-nginx-calibration", "edge-nginx-static", "edge-cgi-floor"]
+    assert cells[0].request.url == f"https://nginx{CALIBRATION_PATH}"
+    outcomes = [
+        # The static file costs nginx more: wrk at 40 % of its core for 8,000 req/s (capacity 20,000).
+        _outcome("edge-nginx-static", 8_000, {"nginx": 90.0, LOAD_GENERATOR: 40.0}),
+        # return 200: wrk at 80 % of its core for 20,000 req/s: capacity 25,000, the run's.
+        _outcome("edge-nginx-calibration", 20_000, {"nginx": 70.0, LOAD_GENERATOR: 80.0}),
+        _outcome("edge-cgi-floor", 250, {"nginx": 10.0, "cgi": 190.0, LOAD_GENERATOR: 1.0}),
+    ]
+    summary = build_summary(outcomes, Load(20, 20, 10), [], "T", "cells", {})
+    assert summary["calibration"]["slug"] == "edge-nginx-calibration"
+    assert summary["calibration"]["generator_capacity_rps"] == 25_000
+    records = {record["slug"]: record for record in summary["cells"]}
+    assert records["edge-cgi-floor"]["vs_generator_capacity"] == 0.01
+    assert records["edge-nginx-static"]["vs_generator_capacity"] == 0.32
+    # Without its cell (an older report, or --workloads without it) the static file calibrates.
+    without = build_summary(outcomes[:1] + outcomes[2:], Load(20, 20, 10), [], "T", "cells", {})
+    assert without["calibration"]["slug"] == "edge-nginx-static"
+    assert without["calibration"]["generator_capacity_rps"] == 20_000
+
+
+def test_cgi_cells_record_the_server_timing_of_their_responses(tmp_path: Path) -> None:
+    """CGI cells run server-timing.lua; the mean of each phase lands in summary.json and summary.md."""
+    cells, _ = build_matrix(["cgi", "django"], ["db"], ["edge"], "https://nginx", {})
+    wrk = WrkGenerator(["wrk"], "/share/wrk/report.lua")
+    scripts = {cell.slug: wrk.command(cell, Load(20, 20, 10), "unused")[5] for cell in cells}
+    assert scripts == {
+        "edge-cgi-db": "--script=/share/wrk/server-timing.lua",
+        "edge-django-db": "--script=/share/wrk/report.lua",
+    }
+
+    arguments = ("--edge-host=http://edge", "--routes=edge", "--backends=cgi,django", "--workloads=db,floor")
+    assert run_bench(tmp_path, *arguments, generator="wrk") == 0
+    summary = _summary(tmp_path)
+    records = {record["slug"]: record for record in summary["cells"]}
+    db = records["edge-cgi-db"]
+    measured = parse_server_timing((tmp_path / "latest" / db["files"]["log"]).read_text())
+    assert list(db["server_timing"]["mean_ms"]) == ["start", "import", "connect", "query", "response"]
+    assert db["server_timing"]["mean_ms"] == {phase: values["mean_ms"] for phase, values in measured.items()}
+    assert db["server_timing"]["sum_mean_ms"] == pytest.approx(sum(v["mean_ms"] for v in measured.values()))
+    assert db["server_timing"]["responses"] == db["stats"]["requests"]
+    # The floor's program sends no Server-Timing; Django's cell does not read it.
+    assert records["edge-cgi-floor"]["server_timing"] is None and records["edge-django-db"]["server_timing"] is None
+    [line] = summary["server_timing"]
+    assert line.startswith(f"edge-cgi-db: start {measured['start']['mean_ms']:.1f} + import ")
+    assert f"= {db['server_timing']['sum_mean_ms']:.1f} ms in the process per request" in line
+    markdown = (tmp_path / "latest" / "summary.md").read_text()
+    assert "## CGI cost per request, phase by phase" in markdown and f"- {line}" in markdown

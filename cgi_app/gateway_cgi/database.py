@@ -4,6 +4,7 @@ import sys
 
 import psycopg
 
+from gateway_cgi import timing
 from gateway_cgi.errors import HttpError
 from gateway_cgi.settings import DatabaseSettings
 
@@ -20,7 +21,7 @@ def connect() -> psycopg.Connection:
     settings = DatabaseSettings.from_env()
     password = settings.password_file.read_text().strip()
     try:
-        return psycopg.connect(
+        connection = psycopg.connect(
             host=settings.host,
             port=settings.port,
             dbname=settings.dbname,
@@ -34,3 +35,5 @@ def connect() -> psycopg.Connection:
     except psycopg.OperationalError as error:
         print(f"database unavailable: {error}", file=sys.stderr)
         raise DatabaseUnavailable() from error
+    timing.mark("connect")
+    return connection

@@ -4,6 +4,7 @@ import importlib
 import os
 import sys
 
+from gateway_cgi import timing
 from gateway_cgi.errors import HttpError, internal_error, method_not_allowed, not_found, websocket_refused
 from gateway_cgi.request import Request
 from gateway_cgi.response import Response
@@ -54,7 +55,11 @@ def find_handler(request: Request) -> "Handler":
 
 def respond(request: Request) -> Response:
     try:
-        return find_handler(request)(request)
+        handler = find_handler(request)
+        timing.mark("import")
+        response = handler(request)
+        timing.mark("response")
+        return response
     except HttpError as error:
         return error.to_response()
     except Exception:
@@ -75,5 +80,8 @@ def serve() -> None:
         error.to_response().write(sys.stdout.buffer)
         return
     response = respond(request)
+    server_timing = timing.header()
+    if server_timing:
+        response.headers = {**(response.headers or {}), "Server-Timing": server_timing}
     request.discard_unread_body()
     response.write(sys.stdout.buffer, include_body=request.method != "HEAD")

@@ -18,6 +18,12 @@ class CgiUser(ContractUser):
         """/cgi/floor: the smallest Python CGI program, the bare cost of a process per request."""
         self._get("/floor", checks.plain_text("Hello, CGI World"))
 
+    @tag("db_unpooled")
+    @task
+    def db_unpooled(self) -> None:
+        """/cgi/direct/db: /db with the process connecting to PostgreSQL itself, not through PgBouncer."""
+        self._get("/direct/db", checks.world_row)
+
 
 class DjangoUser(ContractUser):
     """Django under Gunicorn (WSGI)."""

@@ -21,6 +21,10 @@ server sends the same Host the edge forwards, so both cells do identical work.""
 STATIC_PATH = os.environ.get("GATEWAY_STATIC_PATH", "/static/landing/style.css")
 """A file Nginx serves from disk: the ceiling no backend can beat."""
 
+CALIBRATION_PATH = "/edge-calibration"
+"""Nginx's fixed `return 200` (nginx/routes/edge-calibration.conf): no file, no
+upstream, so what a generator gets here is its own capacity on this host."""
+
 QUERIES_PER_REQUEST = 20
 """TechEmpower's usual middle step for the multiple-queries test."""
 

@@ -1,4 +1,4 @@
-"""The edge alone: a file Nginx serves from disk, the ceiling for the rest."""
+"""The edge alone: a file Nginx serves from disk, and its fixed `return 200`, the ceilings for the rest."""
 
 from typing import ClassVar
 
@@ -9,7 +9,7 @@ from scenarios.tls import edge_ssl_context
 
 
 class StaticUser(FastHttpUser):
-    """Fetches the landing page's stylesheet through the edge."""
+    """Fetches the landing page's stylesheet, or the calibration answer, through the edge."""
 
     host = settings.DEFAULT_HOST
     wait_time = constant(0)  # closed loop, as ContractUser
@@ -24,6 +24,16 @@ class StaticUser(FastHttpUser):
             problem = checks.ok(response)
             if not problem and not response.text:
                 problem = "empty static file"
+            if problem:
+                response.failure(problem)
+            else:
+                response.success()
+
+    @tag("calibration")
+    @task
+    def calibration(self) -> None:
+        with self.client.get(settings.CALIBRATION_PATH, catch_response=True) as response:
+            problem = checks.ok(response)
             if problem:
                 response.failure(problem)
             else:

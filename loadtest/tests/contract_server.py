@@ -1,7 +1,7 @@
 """A tiny stand-in for the stack, standard library only, for bounded runs.
 
 It answers every contract row under /cgi/, /django/, /fastapi/, /wsgi/,
-/asgi/ and /django-asgi/, the static file, the WebSocket echo, and the message feed (long poll,
+/asgi/ and /django-asgi/, the static file, the calibration answer, the WebSocket echo, and the message feed (long poll,
 SSE, broadcast WebSocket: a new message every 100 ms), just well enough for
 the scenarios' checks, so a real Locust run can produce real CSV and HTML
 files in a few seconds.
@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 STATIC_PATH = "/static/landing/style.css"
+CALIBRATION_PATH = "/edge-calibration"
 INTERFACES = {"cgi": "CGI", "django": "WSGI", "fastapi": "ASGI", "wsgi": "WSGI", "asgi": "ASGI", "django-asgi": "ASGI"}
 # The fake feed: one message this often, for at most this many on one connection.
 FEED_INTERVAL_S = 0.1
@@ -70,6 +71,8 @@ class ContractHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path == STATIC_PATH:
             return self._send(200, "body { margin: 0 }\n", "text/css")
+        if url.path == CALIBRATION_PATH:
+            return self._send(200, "calibration\n", "text/plain")
         if url.path == "/fastapi/ws/echo":
             return self._echo_websocket()
         if url.path.endswith("/ws/messages"):
@@ -88,7 +91,7 @@ class ContractHandler(BaseHTTPRequestHandler):
                 self._send(200, "Hello, CGI World", "text/plain; charset=utf-8")
             case "json":
                 self._json({"message": "Hello, World!"})
-            case "db":
+            case "db" | "direct/db":  # /cgi/direct/db: /cgi/db past PgBouncer
                 self._json(_world_row())
             case "queries":
                 count = min(max(int(query.get("queries", ["1"])[0]), 1), 500)

@@ -24,11 +24,11 @@ CONTRACT_TAGS = {
     "healthz",
 }
 EXPECTED_TAGS = {
-    "CgiUser": CONTRACT_TAGS | {"floor"},  # /cgi/floor: CGI's bare process cost
+    "CgiUser": CONTRACT_TAGS | {"floor", "db_unpooled"},  # /cgi/floor: CGI's bare process cost; /cgi/direct/db
     "DjangoUser": CONTRACT_TAGS,
     "FastapiUser": CONTRACT_TAGS,
     "DjangoAsgiUser": CONTRACT_TAGS,
-    "StaticUser": {"static"},
+    "StaticUser": {"static", "calibration"},
     "WebSocketUser": {"ws_echo"},
     "LongPollUser": {"poll_cgi", "poll_django", "poll_fastapi", "poll_wsgi", "poll_asgi", "poll_django_asgi"},
     "MessageStreamUser": {"sse_fastapi", "sse_asgi", "sse_django_asgi"},

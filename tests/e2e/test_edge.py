@@ -114,6 +114,22 @@ def test_static_files_come_from_disk_with_long_cache_headers(client):
     assert client.get("/static/landing/missing.css").status_code == 404
 
 
+def test_calibration_is_answered_by_nginx_alone_and_not_logged(client):
+    """/edge-calibration, the bench's calibration cell: a fixed 200 from nginx, no log line."""
+    marker = f"calibration-{time.monotonic_ns()}"
+    response = client.get(f"/edge-calibration?{marker}")
+    assert response.status_code == 200 and response.text == "calibration\n"
+    assert response.headers["content-type"].startswith("text/plain")
+    assert all(response.headers[name] == value for name, value in SECURITY_HEADERS.items())
+    # A logged request after it: once its line is out, the calibration's would be too.
+    client.get(f"/cgi/floor?{marker}")
+    deadline = time.monotonic() + 10
+    while marker not in (logs := compose("logs", "--no-color", "nginx").stdout) and time.monotonic() < deadline:
+        time.sleep(0.5)  # access_log buffer=32k flush=1s (snippets/logging/access-log.conf)
+    assert f"/cgi/floor?{marker}" in logs
+    assert f"/edge-calibration?{marker}" not in logs
+
+
 def test_unknown_host_gets_421_json_and_reaches_no_backend(client):
     response = client.get("/django/hello", headers={"Host": "evil.example"})
     assert response.status_code == 421

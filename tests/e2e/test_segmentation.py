@@ -24,7 +24,8 @@ from tests.conftest import compose, inspect_container
 CALLS: dict[str, set[str]] = {
     # Its routes: the app servers, fcgiwrap, and the Locust UI under /locust/.
     "nginx": {"cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi", "locust"},
-    "cgi": {"db"},
+    "cgi": {"pgbouncer", "db"},  # PgBouncer for most rows; PostgreSQL itself for /cgi/direct/ and /cgi/poll
+    "pgbouncer": {"db"},
     "django": {"db"},
     "fastapi": {"db"},
     "wsgi": {"db"},
@@ -50,6 +51,7 @@ LISTENS: dict[str, tuple[int, ...]] = {
     "wsgi": (8000,),
     "asgi": (8000,),
     "django-asgi": (8000,),
+    "pgbouncer": (6432,),
     "db": (5432,),
     "locust": (8089, 5557),
 }

@@ -41,7 +41,7 @@ def test_only_the_edge_publishes_and_only_its_two_ports_on_loopback():
 
 
 def test_no_secret_in_any_environment():
-    for service in ("db", "django", "fastapi", "cgi", "wsgi", "asgi", "django-asgi"):
+    for service in ("db", "django", "fastapi", "cgi", "wsgi", "asgi", "django-asgi", "pgbouncer"):
         env = "\n".join(inspect_container(service)["Config"]["Env"])
         password = compose("exec", "-T", service, "cat", "/run/secrets/gateway/db_password").stdout
         assert len(password) >= 32

@@ -60,3 +60,14 @@ def test_the_command_refuses_what_does_not_fit_and_says_why() -> None:
 
 def test_the_command_rejects_an_unknown_backend() -> None:
     assert run_tool("nginx=2").returncode == 2
+
+
+def test_pgbouncers_pool_is_counted_once_whatever_cgis_replicas() -> None:
+    settings = connection_budget.read_settings()
+    pool = int(settings["PGBOUNCER_POOL_SIZE"])
+    assert pool > 0  # compose runs PgBouncer (docker-compose.yml)
+    without = {name: value for name, value in settings.items() if name != "PGBOUNCER_POOL_SIZE"}
+    assert connection_budget.budget(settings) == connection_budget.budget(without) + pool
+    # More CGI replicas add their processes' connections, never another pool.
+    per_cgi = connection_budget.per_replica(settings)["cgi"]
+    assert connection_budget.budget(settings, {"cgi": 3}) == connection_budget.budget(settings) + 2 * per_cgi

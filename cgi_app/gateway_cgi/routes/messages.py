@@ -1,5 +1,6 @@
 """GET and POST /messages: the guestbook shared by all backends, validated before anything is written."""
 
+from gateway_cgi import timing
 from gateway_cgi.database import connect
 from gateway_cgi.request import Request
 from gateway_cgi.response import Response, json_response
@@ -18,6 +19,7 @@ INSERT_MESSAGE = (
 def latest_messages(request: Request) -> Response:
     with connect() as connection:
         rows = connection.execute(SELECT_LATEST, (LATEST_COUNT,)).fetchall()
+    timing.mark("query")  # the statements, and closing the connection
     return json_response([_message(row) for row in rows])
 
 
@@ -25,6 +27,7 @@ def create_message(request: Request) -> Response:
     fields = message_fields(request.json_body())
     with connect() as connection:
         row = connection.execute(INSERT_MESSAGE, (fields["author"], fields["text"], VIA)).fetchone()
+    timing.mark("query")  # the statements, and closing the connection
     return json_response(_message(row), 201)
 
 
