@@ -31,6 +31,12 @@ def main() -> None:
         # closes an idle keep-alive connection first and never reuses a socket
         # Uvicorn is closing.
         timeout_keep_alive=75,
+        # Held connections (.env, "Held connections", has both derivations):
+        # beyond limit_concurrency an HTTP request gets Uvicorn's 503 (the edge
+        # refuses first, at BACKEND_CONNECTIONS_MAX); backlog is the kernel's
+        # queue of connections not yet accepted.
+        limit_concurrency=settings.limit_concurrency,
+        backlog=settings.backlog,
         # Take client address and scheme from X-Forwarded-For/-Proto, and only
         # when the peer is nginx (anyone else's headers are ignored).
         proxy_headers=True,
