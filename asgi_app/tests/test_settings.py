@@ -12,11 +12,11 @@ from gateway_asgi.settings import ServerSettings
 )
 def test_trusted_proxy_cidr_is_a_network(monkeypatch: pytest.MonkeyPatch, value: str, network: str) -> None:
     monkeypatch.setenv("UVICORN_WORKERS", "3")
-    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "21000")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
     monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.setenv("TRUSTED_PROXY_CIDR", value)
     assert ServerSettings.from_env() == ServerSettings(
-        workers=3, trusted_proxy_cidr=ipaddress.ip_network(network), limit_concurrency=21000, backlog=2048
+        workers=3, trusted_proxy_cidr=ipaddress.ip_network(network), limit_concurrency=19000, backlog=2048
     )
 
 
@@ -24,7 +24,7 @@ def test_trusted_proxy_cidr_is_a_network(monkeypatch: pytest.MonkeyPatch, value:
 def test_a_malformed_trusted_network_stops_the_start(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     """Uvicorn itself would take it for a host name and trust nobody, silently."""
     monkeypatch.setenv("UVICORN_WORKERS", "3")
-    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "21000")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
     monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.setenv("TRUSTED_PROXY_CIDR", value)
     with pytest.raises(RuntimeError, match=f"^environment variable TRUSTED_PROXY_CIDR: .*{value}"):
@@ -33,7 +33,7 @@ def test_a_malformed_trusted_network_stops_the_start(monkeypatch: pytest.MonkeyP
 
 def test_a_missing_trusted_network_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UVICORN_WORKERS", "3")
-    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "21000")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
     monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.delenv("TRUSTED_PROXY_CIDR", raising=False)
     with pytest.raises(RuntimeError, match=r"^environment variable TRUSTED_PROXY_CIDR must be set"):
@@ -44,7 +44,7 @@ def test_a_missing_trusted_network_is_named(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_missing_connection_size_is_named(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     monkeypatch.setenv("UVICORN_WORKERS", "3")
     monkeypatch.setenv("TRUSTED_PROXY_CIDR", "192.0.2.10")
-    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "21000")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
     monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.delenv(name)
     with pytest.raises(RuntimeError, match=f"^environment variable {name} must be set"):

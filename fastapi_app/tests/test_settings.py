@@ -21,11 +21,11 @@ def test_password_comes_from_file_without_trailing_newline(tmp_path: Path, monke
 )
 def test_server_settings_are_read_as_set(monkeypatch: pytest.MonkeyPatch, value: str, network: str) -> None:
     monkeypatch.setenv("UVICORN_WORKERS", "3")
-    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "21000")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
     monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.setenv("TRUSTED_PROXY_CIDR", value)
     assert ServerSettings.from_env() == ServerSettings(
-        workers=3, trusted_proxy_cidr=ipaddress.ip_network(network), limit_concurrency=21000, backlog=2048
+        workers=3, trusted_proxy_cidr=ipaddress.ip_network(network), limit_concurrency=19000, backlog=2048
     )
 
 
@@ -33,7 +33,7 @@ def test_server_settings_are_read_as_set(monkeypatch: pytest.MonkeyPatch, value:
 def test_a_malformed_trusted_network_stops_the_start(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     """Uvicorn itself would take it for a host name and trust nobody, silently."""
     monkeypatch.setenv("UVICORN_WORKERS", "3")
-    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "21000")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
     monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.setenv("TRUSTED_PROXY_CIDR", value)
     with pytest.raises(ValueError, match=f"^environment variable TRUSTED_PROXY_CIDR: .*{value}"):
@@ -45,7 +45,7 @@ def test_a_malformed_trusted_network_stops_the_start(monkeypatch: pytest.MonkeyP
 )
 def test_missing_server_setting_is_named(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     monkeypatch.setenv("UVICORN_WORKERS", "3")
-    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "21000")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
     monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.setenv("TRUSTED_PROXY_CIDR", "192.0.2.10")
     monkeypatch.delenv(name)
