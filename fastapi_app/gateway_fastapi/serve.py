@@ -24,6 +24,11 @@ def main() -> None:
         # start instead of silently falling back to the pure-Python ones.
         loop="uvloop",
         http="httptools",
+        # Memory per held WebSocket, one Uvicorn process holding 3,000 echo
+        # connections (2026-11-26): websockets-sansio 19.4 KiB, wsproto 17.6 KiB,
+        # the deprecated websockets 27.5 KiB. wsproto's 2 KiB less is not worth
+        # its pure-Python frame parser; the rest of what a connection costs is
+        # the app's (make bench-conns, README: Connections).
         ws="websockets-sansio",
         # An echo needs no big frames; bounds memory per WebSocket (default 16 MiB).
         ws_max_size=64 * 1024,
