@@ -39,6 +39,13 @@ def series(backends: list[str], kinds: list[str], steps: tuple[int, ...] | None)
     return plan
 
 
+def poster(backend: str) -> str:
+    """Where a series' messages are posted: an ASGI backend other than the one
+    measured, which at the edge's limit refuses the POST too. Every backend's
+    feed sees every message (a PostgreSQL NOTIFY per stored row)."""
+    return "asgi" if backend == "fastapi" else "fastapi"
+
+
 def split(target: int, clients: int) -> list[int]:
     """A step's connections over the client containers, as even as integers allow."""
     share, extra = divmod(target, clients)

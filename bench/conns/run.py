@@ -45,7 +45,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--hold-s", type=float, default=5, help="seconds each step holds before posting")
     parser.add_argument("--delivery-wait-s", type=float, default=30, help="longest wait for every delivery")
     parser.add_argument(
-        "--post-via", default="fastapi", help="backend the messages are posted to (every backend's feed sees them)"
+        "--post-via", help="backend the messages are posted to (default: fastapi, or asgi when fastapi is measured)"
     )
     parser.add_argument("--max-minutes", type=float, default=30, help="the whole run stops by itself after this")
     parser.add_argument("--compose", default="docker compose", help="compose command")
@@ -93,7 +93,7 @@ def run_series(
     count = plan.clients_for(series.steps, options.per_client)
     arguments = [
         f"--base={EDGE}{series.backend}/",
-        f"--post-base={EDGE}{options.post_via}/",
+        f"--post-base={EDGE}{options.post_via or plan.poster(series.backend)}/",
         f"--kind={series.kind}",
         f"--token={token}",
         f"--max-seconds={max(60, deadline - time.monotonic()):.0f}",

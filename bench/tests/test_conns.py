@@ -29,6 +29,13 @@ def test_a_step_is_split_evenly_and_completely_over_the_clients(target, clients)
     assert max(shares) - min(shares) <= 1
 
 
+def test_messages_are_never_posted_through_the_backend_measured():
+    # At the edge's limit that backend refuses the POST as well.
+    for backend in plan.BACKENDS:
+        assert plan.poster(backend) != backend
+        assert plan.poster(backend) in plan.ASGI
+
+
 def test_enough_clients_for_the_largest_step():
     assert plan.clients_for((1_000, 20_000), 5_000) == 4
     assert plan.clients_for((1_000, 20_001), 5_000) == 5
