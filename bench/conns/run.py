@@ -48,6 +48,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         "--post-via", help="backend the messages are posted to (default: fastapi, or asgi when fastapi is measured)"
     )
     parser.add_argument("--max-minutes", type=float, default=30, help="the whole run stops by itself after this")
+    parser.add_argument(
+        "--max-load", type=float, help="stop before a step while the host's 1-minute load average is above this"
+    )
     parser.add_argument("--compose", default="docker compose", help="compose command")
     parser.add_argument(
         "--reports-dir", type=Path, default=Path(os.environ.get("REPORTS_DIR", PROJECT_DIR / "reports"))
@@ -108,6 +111,9 @@ def run_series(
             for target in series.steps:
                 if time.monotonic() > deadline:
                     print("bench-conns: --max-minutes reached; stopping", file=sys.stderr)
+                    break
+                if options.max_load is not None and os.getloadavg()[0] > options.max_load:
+                    print(f"bench-conns: load average {os.getloadavg()[0]:.1f} > --max-load; stopping", file=sys.stderr)
                     break
                 ramp_timeout = target / len(clients) / 250 + 120  # the client's OPEN_RATE, + the slowest open
                 shares = [{"cmd": "ramp", "target": share} for share in plan.split(target, count)]
