@@ -49,8 +49,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--max-minutes", type=float, default=30, help="the whole run stops by itself after this")
     parser.add_argument(
-        "--max-load", type=float, help="stop before a step while the host's 1-minute load average is above this"
+        "--max-load",
+        type=float,
+        help=f"before each step wait up to {LOAD_WAIT_S} s for the host's 1-minute load average to fall to this, "
+        "else stop",
     )
+    parser.add_argument("--open-rate", type=int, default=250, help="connections each client opens per second")
     parser.add_argument("--compose", default="docker compose", help="compose command")
     parser.add_argument(
         "--reports-dir", type=Path, default=Path(os.environ.get("REPORTS_DIR", PROJECT_DIR / "reports"))
@@ -77,6 +81,19 @@ def containers_of(project: str) -> dict[str, str]:
     return dict(line.split("\t", 1) for line in output.splitlines() if "\t" in line)
 
 
+LOAD_WAIT_S = 120
+
+
+def load_allows(max_load: float | None) -> bool:
+    """True once the 1-minute load average is at most max_load (a shared host); False after LOAD_WAIT_S."""
+    deadline = time.monotonic() + LOAD_WAIT_S
+    while max_load is not None and os.getloadavg()[0] > max_load:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(5)
+    return True
+
+
 def peak(usage: dict[str, ServiceUsage], service: str) -> int:
     return usage[service].memory_max if service in usage else 0
 
@@ -99,6 +116,7 @@ def run_series(
         f"--post-base={EDGE}{options.post_via or plan.poster(series.backend)}/",
         f"--kind={series.kind}",
         f"--token={token}",
+        f"--open-rate={options.open_rate}",
         f"--max-seconds={max(60, deadline - time.monotonic()):.0f}",
     ]
     compose = shlex.split(options.compose)
@@ -112,10 +130,10 @@ def run_series(
                 if time.monotonic() > deadline:
                     print("bench-conns: --max-minutes reached; stopping", file=sys.stderr)
                     break
-                if options.max_load is not None and os.getloadavg()[0] > options.max_load:
+                if not load_allows(options.max_load):
                     print(f"bench-conns: load average {os.getloadavg()[0]:.1f} > --max-load; stopping", file=sys.stderr)
                     break
-                ramp_timeout = target / len(clients) / 250 + 120  # the client's OPEN_RATE, + the slowest open
+                ramp_timeout = target / len(clients) / options.open_rate + 120  # + the slowest open
                 shares = [{"cmd": "ramp", "target": share} for share in plan.split(target, count)]
                 answers = ask_all(clients, shares, "ramped", timeout=ramp_timeout)
                 counts = {key: sum(answer[key] for answer in answers) for key in ("held", "refused", "errors")}

@@ -34,9 +34,6 @@ import aiohttp
 
 POLL_TIMEOUT_MS = 25_000  # below the edge's 35 s for /poll (nginx/routes/*.conf)
 REFUSED = 503
-# Connections opened per second by one client: a TLS handshake costs nginx
-# ~1 ms of CPU, so four clients at this rate leave the cores to the stack.
-OPEN_RATE = 250
 AUTHOR = "bench-conns"
 
 
@@ -165,7 +162,7 @@ class Client:
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
             openings.append(opened)
-            await asyncio.sleep(1 / OPEN_RATE)
+            await asyncio.sleep(1 / self.options.open_rate)
         if openings:
             await asyncio.wait(openings, timeout=60)
         await asyncio.sleep(self.options.settle_s)  # late refusals (a poll's 503) and drops
@@ -244,6 +241,9 @@ def main() -> None:
     parser.add_argument("--token", required=True, help="marks this run's messages")
     parser.add_argument("--ca-file", default="/etc/gateway-tls/ca.crt")
     parser.add_argument("--settle-s", type=float, default=2.0)
+    # A TLS handshake costs nginx ~1 ms of CPU: four clients at 250/s leave
+    # the cores to the stack.
+    parser.add_argument("--open-rate", type=int, default=250, help="connections opened per second")
     parser.add_argument("--post-interval-s", type=float, default=0.2)
     parser.add_argument("--max-seconds", type=float, required=True, help="exit by itself after this long")
     options = parser.parse_args()
