@@ -40,7 +40,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         help=f"comma-separated targets for every series (default: {plan.ASGI_STEPS} on ASGI, "
         f"{plan.BLOCKING_STEPS} on WSGI and CGI)",
     )
-    parser.add_argument("--per-client", type=int, default=5_000, help="connections per client container")
+    parser.add_argument("--per-client", type=int, default=2_500, help="connections per client container")
     parser.add_argument("--messages", type=int, default=5, help="messages posted at each step")
     parser.add_argument("--hold-s", type=float, default=5, help="seconds each step holds before posting")
     parser.add_argument("--delivery-wait-s", type=float, default=30, help="longest wait for every delivery")

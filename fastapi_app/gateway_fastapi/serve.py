@@ -52,6 +52,12 @@ def main() -> None:
         # WebSockets/SSE streams after 8 s: inside `docker stop`'s default 10 s
         # (compose's stop_grace_period is longer still).
         timeout_graceful_shutdown=8,
+        # The supervisor restarts a worker that has not answered its ping within
+        # this. Uvicorn's default 5 s killed both busy workers at 20,000 held
+        # WebSockets on a loaded 2-core host (make bench-conns, 2026-11-26: a
+        # broadcast to every one of them, every connection dropped); a hung
+        # worker is still replaced within 30 s.
+        timeout_worker_healthcheck=30,
     )
 
 
