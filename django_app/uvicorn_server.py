@@ -63,6 +63,12 @@ def main() -> None:
         # closes an idle keep-alive connection first and never reuses a socket
         # Uvicorn is closing.
         timeout_keep_alive=75,
+        # Held connections (.env, "Held connections", has both derivations):
+        # beyond limit_concurrency an HTTP request gets Uvicorn's 503 (the edge
+        # refuses first, at BACKEND_CONNECTIONS_MAX); backlog is the kernel's
+        # queue of connections not yet accepted.
+        limit_concurrency=int(required("UVICORN_LIMIT_CONCURRENCY")),
+        backlog=int(required("UVICORN_BACKLOG")),
         # Take client address and scheme from X-Forwarded-For/-Proto, and only
         # when the peer is nginx, in TRUSTED_PROXY_CIDR (anyone else's headers are ignored).
         proxy_headers=True,
@@ -73,6 +79,12 @@ def main() -> None:
         # WebSockets after 8 s: inside `docker stop`'s default 10 s (compose's
         # stop_grace_period is longer still).
         timeout_graceful_shutdown=8,
+        # The supervisor restarts a worker that has not answered its ping within
+        # this. Uvicorn's default 5 s killed both busy workers at 20,000 held
+        # WebSockets on a loaded 2-core host (make bench-conns, 2026-11-26: a
+        # broadcast to every one of them, every connection dropped); a hung
+        # worker is still replaced within 30 s.
+        timeout_worker_healthcheck=30,
     )
 
 

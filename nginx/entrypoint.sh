@@ -4,6 +4,7 @@
 #   PUBLIC_HOST  the site's host name        -> server_name, $public_host
 #   HTTPS_PORT   the HTTPS port users see    -> $public_port, $public_port_suffix
 #   REQUEST_BODY_MAX_BYTES  the largest body -> client_max_body_size, client_body_buffer_size
+#   BACKEND_CONNECTIONS_MAX held per backend -> limit_conn
 # and copy upstreams/ to /tmp/nginx/rendered/upstreams/, the copy nginx reads:
 # scripts/replicas.sh rewrites a copy there to take a replica out of service
 # before it stops (the image's own files are read-only).
@@ -18,9 +19,11 @@ fail() {
 host="${PUBLIC_HOST:-}"
 port="${HTTPS_PORT:-}"
 body_max="${REQUEST_BODY_MAX_BYTES:-}"
+connections_max="${BACKEND_CONNECTIONS_MAX:-}"
 [ -n "$host" ] || fail "PUBLIC_HOST is not set: the site's host name, e.g. localhost"
 [ -n "$port" ] || fail "HTTPS_PORT is not set: the HTTPS port users see, e.g. 8443"
 [ -n "$body_max" ] || fail "REQUEST_BODY_MAX_BYTES is not set: the largest request body in bytes (.env)"
+[ -n "$connections_max" ] || fail "BACKEND_CONNECTIONS_MAX is not set: the connections one backend may hold (.env)"
 # Written into nginx's configuration: a host name or address, nothing else.
 case "$host" in
   *[!A-Za-z0-9.-]*) fail "PUBLIC_HOST must be a host name (letters, digits, dots, hyphens), got '$host'" ;;
@@ -30,6 +33,9 @@ case "$port" in
 esac
 case "$body_max" in
   *[!0-9]*) fail "REQUEST_BODY_MAX_BYTES must be a number of bytes, got '$body_max'" ;;
+esac
+case "$connections_max" in
+  *[!0-9]*) fail "BACKEND_CONNECTIONS_MAX must be a number of connections, got '$connections_max'" ;;
 esac
 suffix=":$port"
 [ "$port" = 443 ] && suffix=""    # the default port is left out of URLs
@@ -49,6 +55,10 @@ cat >/tmp/nginx/rendered/request-body-size.conf <<CONF
 # Rendered by nginx-entrypoint from REQUEST_BODY_MAX_BYTES; do not edit.
 client_max_body_size $body_max;
 client_body_buffer_size $body_max;
+CONF
+cat >/tmp/nginx/rendered/backend-connections.conf <<CONF
+# Rendered by nginx-entrypoint from BACKEND_CONNECTIONS_MAX; do not edit.
+limit_conn backend_connections $connections_max;
 CONF
 mkdir -p /tmp/nginx/rendered/upstreams
 cp /etc/nginx/upstreams/*.conf /tmp/nginx/rendered/upstreams/

@@ -36,7 +36,14 @@ ensure_engine() {
   say "starting dockerd (log: $DOCKERD_LOG)"
   # Fully detached: a daemon holding our stdout/stderr would keep any reader
   # of this script's output (CI, `make test | tee`) waiting forever.
-  setsid dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
+  # --userland-proxy=false: published ports are iptables DNAT rules in the
+  # kernel instead of a docker-proxy process per port, which copies every
+  # connection through itself and died at ~3,200 concurrent connections to
+  # one port (issue 10), leaving the port dead until the container was
+  # recreated. 127.0.0.1 still reaches the ports: the engine then sets
+  # route_localnet on its bridges and masquerades loopback-sourced traffic.
+  # https://docs.docker.com/reference/cli/dockerd/ (README: Connections)
+  setsid dockerd --userland-proxy=false >"$DOCKERD_LOG" 2>&1 </dev/null &
   for _ in $(seq 60); do
     docker info >/dev/null 2>&1 && return 0
     sleep 1

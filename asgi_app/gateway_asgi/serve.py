@@ -26,6 +26,11 @@ def main() -> None:
         # start instead of silently falling back to the pure-Python ones.
         loop="uvloop",
         http="httptools",
+        # Memory per held WebSocket, one Uvicorn process holding 3,000 echo
+        # connections (2026-11-26): websockets-sansio 19.4 KiB, wsproto 17.6 KiB,
+        # the deprecated websockets 27.5 KiB. wsproto's 2 KiB less is not worth
+        # its pure-Python frame parser; the rest of what a connection costs is
+        # the app's (make bench-conns, README: Connections).
         ws="websockets-sansio",
         # An echo needs no big frames; bounds memory per WebSocket (default 16 MiB).
         ws_max_size=64 * 1024,
@@ -33,6 +38,12 @@ def main() -> None:
         # closes an idle keep-alive connection first and never reuses a socket
         # Uvicorn is closing.
         timeout_keep_alive=75,
+        # Held connections (.env, "Held connections", has both derivations):
+        # beyond limit_concurrency an HTTP request gets Uvicorn's 503 (the edge
+        # refuses first, at BACKEND_CONNECTIONS_MAX); backlog is the kernel's
+        # queue of connections not yet accepted.
+        limit_concurrency=settings.limit_concurrency,
+        backlog=settings.backlog,
         # Take client address and scheme from X-Forwarded-For/-Proto, and only
         # when the peer is nginx (anyone else's headers are ignored).
         proxy_headers=True,
@@ -43,6 +54,12 @@ def main() -> None:
         # WebSockets/SSE streams after 8 s: inside `docker stop`'s default 10 s
         # (compose's stop_grace_period is longer still).
         timeout_graceful_shutdown=8,
+        # The supervisor restarts a worker that has not answered its ping within
+        # this. Uvicorn's default 5 s killed both busy workers at 20,000 held
+        # WebSockets on a loaded 2-core host (make bench-conns, 2026-11-26: a
+        # broadcast to every one of them, every connection dropped); a hung
+        # worker is still replaced within 30 s.
+        timeout_worker_healthcheck=30,
     )
 
 

@@ -73,7 +73,7 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class ServerSettings:
-    """What Uvicorn needs: how many workers, and whose forwarding headers to trust."""
+    """What Uvicorn needs: how many workers, whose forwarding headers to trust, how many connections."""
 
     # Event-loop processes: one per core of the container's CPU limit; more
     # only adds context switches (each is a single thread running Python).
@@ -82,10 +82,16 @@ class ServerSettings:
     # (docs/conventions.md). Parsed strictly here because Uvicorn takes a
     # malformed network for a host name and silently trusts nobody.
     trusted_proxy_cidr: ipaddress.IPv4Network | ipaddress.IPv6Network
+    # Held connections per worker before Uvicorn's own 503, and the kernel's
+    # accept queue: .env ("Held connections") derives both.
+    limit_concurrency: int
+    backlog: int
 
     @classmethod
     def from_env(cls) -> "ServerSettings":
         return cls(
             workers=int(required("UVICORN_WORKERS")),
             trusted_proxy_cidr=required_network("TRUSTED_PROXY_CIDR"),
+            limit_concurrency=int(required("UVICORN_LIMIT_CONCURRENCY")),
+            backlog=int(required("UVICORN_BACKLOG")),
         )

@@ -1,4 +1,4 @@
-"""settings.ServerSettings: whom Uvicorn trusts, read strictly from the environment."""
+"""settings.ServerSettings: whom Uvicorn trusts and how many connections, read strictly from the environment."""
 
 import ipaddress
 
@@ -12,14 +12,20 @@ from gateway_asgi.settings import ServerSettings
 )
 def test_trusted_proxy_cidr_is_a_network(monkeypatch: pytest.MonkeyPatch, value: str, network: str) -> None:
     monkeypatch.setenv("UVICORN_WORKERS", "3")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
+    monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.setenv("TRUSTED_PROXY_CIDR", value)
-    assert ServerSettings.from_env() == ServerSettings(workers=3, trusted_proxy_cidr=ipaddress.ip_network(network))
+    assert ServerSettings.from_env() == ServerSettings(
+        workers=3, trusted_proxy_cidr=ipaddress.ip_network(network), limit_concurrency=19000, backlog=2048
+    )
 
 
 @pytest.mark.parametrize("value", ["192.0.2.10/24", "nginx", "192.0.2.0/33"])
 def test_a_malformed_trusted_network_stops_the_start(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     """Uvicorn itself would take it for a host name and trust nobody, silently."""
     monkeypatch.setenv("UVICORN_WORKERS", "3")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
+    monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.setenv("TRUSTED_PROXY_CIDR", value)
     with pytest.raises(RuntimeError, match=f"^environment variable TRUSTED_PROXY_CIDR: .*{value}"):
         ServerSettings.from_env()
@@ -27,6 +33,19 @@ def test_a_malformed_trusted_network_stops_the_start(monkeypatch: pytest.MonkeyP
 
 def test_a_missing_trusted_network_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UVICORN_WORKERS", "3")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
+    monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.delenv("TRUSTED_PROXY_CIDR", raising=False)
     with pytest.raises(RuntimeError, match=r"^environment variable TRUSTED_PROXY_CIDR must be set"):
+        ServerSettings.from_env()
+
+
+@pytest.mark.parametrize("name", ["UVICORN_LIMIT_CONCURRENCY", "UVICORN_BACKLOG"])
+def test_a_missing_connection_size_is_named(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv("UVICORN_WORKERS", "3")
+    monkeypatch.setenv("TRUSTED_PROXY_CIDR", "192.0.2.10")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
+    monkeypatch.setenv("UVICORN_BACKLOG", "2048")
+    monkeypatch.delenv(name)
+    with pytest.raises(RuntimeError, match=f"^environment variable {name} must be set"):
         ServerSettings.from_env()

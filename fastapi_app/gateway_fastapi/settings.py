@@ -85,10 +85,12 @@ class AppSettings:
 
 @dataclass(frozen=True, slots=True)
 class ServerSettings:
-    """What Uvicorn needs: how many workers, and whose forwarding headers to trust."""
+    """What Uvicorn needs: how many workers, whose forwarding headers to trust, how many connections."""
 
     workers: int
     trusted_proxy_cidr: ipaddress.IPv4Network | ipaddress.IPv6Network
+    limit_concurrency: int
+    backlog: int
 
     @classmethod
     def from_env(cls) -> "ServerSettings":
@@ -101,4 +103,8 @@ class ServerSettings:
             # (docs/conventions.md). Parsed strictly here because Uvicorn takes
             # a malformed network for a host name and silently trusts nobody.
             trusted_proxy_cidr=required_network("TRUSTED_PROXY_CIDR"),
+            # Held connections per worker before Uvicorn's own 503, and the
+            # kernel's accept queue: .env ("Held connections") derives both.
+            limit_concurrency=int(required("UVICORN_LIMIT_CONCURRENCY")),
+            backlog=int(required("UVICORN_BACKLOG")),
         )

@@ -21,22 +21,32 @@ def test_password_comes_from_file_without_trailing_newline(tmp_path: Path, monke
 )
 def test_server_settings_are_read_as_set(monkeypatch: pytest.MonkeyPatch, value: str, network: str) -> None:
     monkeypatch.setenv("UVICORN_WORKERS", "3")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
+    monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.setenv("TRUSTED_PROXY_CIDR", value)
-    assert ServerSettings.from_env() == ServerSettings(workers=3, trusted_proxy_cidr=ipaddress.ip_network(network))
+    assert ServerSettings.from_env() == ServerSettings(
+        workers=3, trusted_proxy_cidr=ipaddress.ip_network(network), limit_concurrency=19000, backlog=2048
+    )
 
 
 @pytest.mark.parametrize("value", ["192.0.2.10/24", "nginx", "192.0.2.0/33"])
 def test_a_malformed_trusted_network_stops_the_start(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     """Uvicorn itself would take it for a host name and trust nobody, silently."""
     monkeypatch.setenv("UVICORN_WORKERS", "3")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
+    monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.setenv("TRUSTED_PROXY_CIDR", value)
     with pytest.raises(ValueError, match=f"^environment variable TRUSTED_PROXY_CIDR: .*{value}"):
         ServerSettings.from_env()
 
 
-@pytest.mark.parametrize("name", ["UVICORN_WORKERS", "TRUSTED_PROXY_CIDR"])
+@pytest.mark.parametrize(
+    "name", ["UVICORN_WORKERS", "TRUSTED_PROXY_CIDR", "UVICORN_LIMIT_CONCURRENCY", "UVICORN_BACKLOG"]
+)
 def test_missing_server_setting_is_named(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     monkeypatch.setenv("UVICORN_WORKERS", "3")
+    monkeypatch.setenv("UVICORN_LIMIT_CONCURRENCY", "19000")
+    monkeypatch.setenv("UVICORN_BACKLOG", "2048")
     monkeypatch.setenv("TRUSTED_PROXY_CIDR", "192.0.2.10")
     monkeypatch.delenv(name)
     with pytest.raises(MissingSetting, match=f"^environment variable {name} is not set$"):

@@ -30,7 +30,13 @@ def fetch(path: str, headers: dict[str, str] | None = None, method: str = "GET")
 @pytest.fixture(scope="module")
 def uvicorn(request: pytest.FixtureRequest) -> Iterator[subprocess.Popen]:
     """One worker, so the pid that answers is the process started here."""
-    env = {**os.environ, "UVICORN_WORKERS": "1", "TRUSTED_PROXY_CIDR": TRUSTED_PROXY_CIDRS[request.param]}
+    env = {
+        **os.environ,
+        "UVICORN_WORKERS": "1",
+        "UVICORN_LIMIT_CONCURRENCY": "100",
+        "UVICORN_BACKLOG": "128",
+        "TRUSTED_PROXY_CIDR": TRUSTED_PROXY_CIDRS[request.param],
+    }
     process = subprocess.Popen([sys.executable, "-m", "gateway_fastapi.serve"], env=env)
     deadline = time.monotonic() + 20
     while fetch_status("/healthz") != 200:

@@ -1,0 +1,57 @@
+"""What a capacity run measures: which kinds each backend offers, and the steps.
+
+Kinds follow docs/contract.md: every backend answers /poll; the ASGI ones
+also hold ws/messages and events/messages. WSGI holds a thread per waiting
+poll and CGI a process, so their steps stop far lower; the run stops a
+series at the first step with refusals or errors anyway: that is the limit.
+"""
+
+from dataclasses import dataclass
+
+KINDS = ("websocket", "sse", "poll")
+ASGI = ("fastapi", "asgi", "django-asgi")
+BACKENDS = ("cgi", "django", "wsgi", *ASGI)
+OFFERS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("cgi", "django", "wsgi"), ("poll",)),
+    **dict.fromkeys(ASGI, KINDS),
+}
+# The issue's target for ASGI (20,000 WebSockets through the edge on 2 cores).
+ASGI_STEPS = (1_000, 5_000, 10_000, 20_000)
+# GUNICORN_WORKERS x GUNICORN_THREADS = 16 and FCGI_CHILDREN = 8 (.env): steps
+# around and beyond them, so the series shows where each one stops.
+BLOCKING_STEPS = (4, 8, 16, 32, 64)
+
+
+@dataclass(frozen=True)
+class Series:
+    backend: str
+    kind: str
+    steps: tuple[int, ...]
+
+
+def series(backends: list[str], kinds: list[str], steps: tuple[int, ...] | None) -> list[Series]:
+    """Every (backend, kind) asked for that the backend offers, each with its steps."""
+    plan = []
+    for backend in backends:
+        for kind in kinds:
+            if kind in OFFERS[backend]:
+                plan.append(Series(backend, kind, steps or (ASGI_STEPS if backend in ASGI else BLOCKING_STEPS)))
+    return plan
+
+
+def poster(backend: str) -> str:
+    """Where a series' messages are posted: an ASGI backend other than the one
+    measured, which at the edge's limit refuses the POST too. Every backend's
+    feed sees every message (a PostgreSQL NOTIFY per stored row)."""
+    return "asgi" if backend == "fastapi" else "fastapi"
+
+
+def split(target: int, clients: int) -> list[int]:
+    """A step's connections over the client containers, as even as integers allow."""
+    share, extra = divmod(target, clients)
+    return [share + (index < extra) for index in range(clients)]
+
+
+def clients_for(steps: tuple[int, ...], per_client: int) -> int:
+    """Client containers for the largest step: each holds at most per_client connections."""
+    return max(1, -(-max(steps) // per_client))

@@ -1,0 +1,135 @@
+"""A capacity run's figures: one step's record, the summary.json, a plain HTML table.
+
+summary.json's shape (the report pages read it):
+  {"kind": "capacity", "created", "commit", "host": {"cores", "memory_bytes"},
+   "runs": [{"backend", "kind", "steps": [{"target", "held", "refused", "errors",
+     "delivery_ms": {"p50", "p99"}, "delivered", "expected",
+     "backend_memory_bytes", "nginx_memory_bytes",
+     "backend_kib_per_connection", "nginx_kib_per_connection",
+     "cpu_percent": {"backend", "nginx", "client"}}]}]}
+Memory per connection is the growth over the series' baseline (no connection
+held) divided by the connections held; CPU is percent of one core.
+"""
+
+import html
+import math
+from typing import Any
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Nearest-rank percentile (fraction 0..1) of the values; None without any."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def per_connection_kib(memory: int, baseline: int, held: int) -> float | None:
+    """(memory - baseline) / held in KiB; None when nothing is held."""
+    if held <= 0:
+        return None
+    return round((memory - baseline) / held / 1024, 2)
+
+
+def step_record(
+    target: int,
+    counts: dict[str, int],
+    latencies_ms: list[float],
+    expected: int,
+    memory: dict[str, int],
+    baseline: dict[str, int],
+    cpu: dict[str, float],
+) -> dict[str, Any]:
+    """One step: counts summed over the clients, memory and CPU of the containers."""
+    held = counts["held"]
+    return {
+        "target": target,
+        "held": held,
+        "refused": counts["refused"],
+        "errors": counts["errors"],
+        "delivery_ms": {"p50": percentile(latencies_ms, 0.50), "p99": percentile(latencies_ms, 0.99)},
+        "delivered": len(latencies_ms),
+        "expected": expected,
+        "backend_memory_bytes": memory["backend"],
+        "nginx_memory_bytes": memory["nginx"],
+        "backend_kib_per_connection": per_connection_kib(memory["backend"], baseline["backend"], held),
+        "nginx_kib_per_connection": per_connection_kib(memory["nginx"], baseline["nginx"], held),
+        "cpu_percent": {name: round(value, 1) for name, value in cpu.items()},
+    }
+
+
+def at_limit(step: dict[str, Any]) -> bool:
+    """The series' limit is found: something was refused, failed, or never delivered."""
+    return step["refused"] > 0 or step["errors"] > 0 or step["delivered"] < step["expected"]
+
+
+def summary(created: str, commit: str | None, host: dict[str, Any], runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "kind": "capacity",
+        "created": created,
+        "commit": commit,
+        "host": {"cores": host.get("cpus"), "memory_bytes": host.get("memory_bytes")},
+        "runs": runs,
+    }
+
+
+def step_line(backend: str, kind: str, step: dict[str, Any]) -> str:
+    """One step as the run prints it."""
+    delivery = step["delivery_ms"]
+    latency = "no delivery" if delivery["p50"] is None else f"p50 {delivery['p50']:.0f} ms p99 {delivery['p99']:.0f} ms"
+    kib = step["backend_kib_per_connection"]
+    per_connection = "" if kib is None else f" {kib:.1f} KiB/conn backend, {step['nginx_kib_per_connection']:.1f} nginx"
+    return (
+        f"{backend:<12} {kind:<9} {step['target']:>6}: held {step['held']:>6} refused {step['refused']:>5} "
+        f"errors {step['errors']:>5} delivered {step['delivered']}/{step['expected']} {latency}{per_connection}"
+    )
+
+
+COLUMNS = (
+    ("target", "target"),
+    ("held", "held"),
+    ("refused", "refused"),
+    ("errors", "errors"),
+    ("delivered", "delivered"),
+    ("p50 ms", "delivery_ms.p50"),
+    ("p99 ms", "delivery_ms.p99"),
+    ("backend MiB", "backend_memory_bytes"),
+    ("backend KiB/conn", "backend_kib_per_connection"),
+    ("nginx MiB", "nginx_memory_bytes"),
+    ("nginx KiB/conn", "nginx_kib_per_connection"),
+    ("CPU % backend", "cpu_percent.backend"),
+    ("CPU % nginx", "cpu_percent.nginx"),
+    ("CPU % clients", "cpu_percent.client"),
+)
+
+
+def _cell(step: dict[str, Any], path: str) -> str:
+    value: Any = step
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    if value is None:
+        return "-"
+    if path.endswith("_bytes"):
+        return f"{value / 2**20:.0f}"
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+def render_html(record: dict[str, Any]) -> str:
+    """A table per series; the report pages may draw the charts from summary.json."""
+    host = record["host"]
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8"><title>Held connections</title></head><body>',
+        "<h1>Held connections</h1>",
+        f"<p>{html.escape(record['created'])}, commit {html.escape(str(record['commit']))}, "
+        f"{host['cores']} cores, {(host['memory_bytes'] or 0) / 2**30:.1f} GiB. "
+        "Memory per connection: growth over the series' idle baseline / connections held.</p>",
+    ]
+    for run in record["runs"]:
+        parts.append(f"<h2>{html.escape(run['backend'])}: {html.escape(run['kind'])}</h2>")
+        parts.append("<table><thead><tr>" + "".join(f"<th>{name}</th>" for name, _ in COLUMNS) + "</tr></thead><tbody>")
+        for step in run["steps"]:
+            parts.append("<tr>" + "".join(f"<td>{_cell(step, path)}</td>" for _, path in COLUMNS) + "</tr>")
+        parts.append("</tbody></table>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

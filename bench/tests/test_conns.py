@@ -1,0 +1,112 @@
+"""bench/conns: the plan of a capacity run and the figures it records (no stack needed)."""
+
+import json
+
+import pytest
+
+from bench.conns import plan, results
+
+
+def test_every_backend_holds_long_polls_and_only_asgi_holds_streams_and_websockets():
+    series = plan.series(list(plan.BACKENDS), list(plan.KINDS), None)
+    offered = {(s.backend, s.kind) for s in series}
+    assert {backend for backend, kind in offered if kind == "poll"} == set(plan.BACKENDS)
+    assert {backend for backend, kind in offered if kind != "poll"} == set(plan.ASGI)
+    # ASGI ramps to the issue's 20,000; the blocking interfaces stop far lower.
+    for s in series:
+        assert max(s.steps) == (20_000 if s.backend in plan.ASGI else 64)
+
+
+def test_steps_given_apply_to_every_series_and_a_kind_not_offered_is_skipped():
+    series = plan.series(["wsgi", "fastapi"], ["websocket"], (10, 20))
+    assert series == [plan.Series("fastapi", "websocket", (10, 20))]
+
+
+@pytest.mark.parametrize(("target", "clients"), [(20_000, 4), (7, 3), (2, 5)])
+def test_a_step_is_split_evenly_and_completely_over_the_clients(target, clients):
+    shares = plan.split(target, clients)
+    assert sum(shares) == target and len(shares) == clients
+    assert max(shares) - min(shares) <= 1
+
+
+def test_messages_are_never_posted_through_the_backend_measured():
+    # At the edge's limit that backend refuses the POST as well.
+    for backend in plan.BACKENDS:
+        assert plan.poster(backend) != backend
+        assert plan.poster(backend) in plan.ASGI
+
+
+def test_enough_clients_for_the_largest_step():
+    assert plan.clients_for((1_000, 20_000), 5_000) == 4
+    assert plan.clients_for((1_000, 20_001), 5_000) == 5
+    assert plan.clients_for((8,), 5_000) == 1
+
+
+def test_percentiles_are_nearest_rank():
+    values = [float(v) for v in range(100, 0, -1)]  # 100..1, unsorted on purpose
+    assert results.percentile(values, 0.50) == 50
+    assert results.percentile(values, 0.99) == 99
+    assert results.percentile([7.0], 0.99) == 7
+    assert results.percentile([], 0.5) is None
+
+
+def step(**overrides):
+    record = results.step_record(
+        target=1_000,
+        counts={"held": 1_000, "refused": 0, "errors": 0},
+        latencies_ms=[10.0] * 4_000 + [900.0] * 1_000,
+        expected=5_000,
+        memory={"backend": 100 * 2**20 + 1_000 * 30 * 1024, "nginx": 10 * 2**20 + 1_000 * 12 * 1024},
+        baseline={"backend": 100 * 2**20, "nginx": 10 * 2**20},
+        cpu={"backend": 35.04, "nginx": 12.0, "client": 80.0},
+    )
+    record.update(overrides)
+    return record
+
+
+def test_a_step_records_growth_per_connection_over_the_baseline():
+    record = step()
+    assert record["backend_kib_per_connection"] == 30
+    assert record["nginx_kib_per_connection"] == 12
+    assert record["delivery_ms"] == {"p50": 10.0, "p99": 900.0}
+    assert record["delivered"] == record["expected"] == 5_000
+    assert record["cpu_percent"] == {"backend": 35.0, "nginx": 12.0, "client": 80.0}
+
+
+def test_nothing_held_has_no_figure_per_connection():
+    assert results.per_connection_kib(2**20, 0, 0) is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "limit"),
+    [({}, False), ({"refused": 1}, True), ({"errors": 1}, True), ({"delivered": 4_999}, True)],
+)
+def test_a_series_stops_at_a_refusal_an_error_or_a_lost_delivery(overrides, limit):
+    assert results.at_limit(step(**overrides)) is limit
+
+
+def test_the_summary_has_the_shape_the_report_pages_read():
+    record = results.summary(
+        "2026-11-26T12:00:00+00:00",
+        "abc123",
+        {"cpus": 2, "memory_bytes": 8 * 2**30, "name": "lab"},
+        [{"backend": "fastapi", "kind": "websocket", "steps": [step()]}],
+    )
+    assert record["kind"] == "capacity"
+    assert record["host"] == {"cores": 2, "memory_bytes": 8 * 2**30}
+    (only,) = json.loads(json.dumps(record))["runs"][0]["steps"]
+    assert set(only) >= {
+        "target",
+        "held",
+        "refused",
+        "errors",
+        "delivery_ms",
+        "backend_memory_bytes",
+        "nginx_memory_bytes",
+        "backend_kib_per_connection",
+        "nginx_kib_per_connection",
+        "cpu_percent",
+    }
+    page = results.render_html(record)
+    assert "<h2>fastapi: websocket</h2>" in page
+    assert "<td>1000</td>" in page and "<td>30.0</td>" in page

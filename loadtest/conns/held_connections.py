@@ -1,0 +1,262 @@
+"""Hold many connections of one kind to one backend through the edge, and time
+what each receives: the client of `make bench-conns` (bench/conns/run.py).
+
+One asyncio process; bench/conns drives it over stdin, one JSON command a
+line, and reads one JSON event a line from stdout:
+
+  {"cmd": "ramp", "target": N}       open connections until N are held
+      -> {"event": "ramped", "held", "refused", "errors"}  (refused/errors: since the last ramp)
+  {"cmd": "latest"}                  -> {"event": "latest", "id"}: the newest message id
+  {"cmd": "post", "count": M}        POST M messages, each stamped with its send time
+      -> {"event": "posted", "ids": [...], "held"}
+  {"cmd": "collect", "ids": [...], "expected": E, "wait_s": S}
+      wait until E deliveries of those ids arrived here (or S seconds passed)
+      -> {"event": "collected", "latencies_ms": [...], "errors"}
+  {"cmd": "stop"}                    close everything and exit
+
+Kinds: `websocket` (GET ws/messages), `sse` (GET events/messages), `poll`
+(GET poll?after=...&timeout_ms=..., asked again as soon as it answers). A 503
+(the edge's limit, or a backend's) is a refusal; anything else that fails is
+an error, and so is a held connection that ends by itself. It exits by
+itself after --max-seconds, or when stdin closes.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import ssl
+import sys
+import time
+from dataclasses import dataclass, field
+
+import aiohttp
+
+POLL_TIMEOUT_MS = 25_000  # below the edge's 35 s for /poll (nginx/routes/*.conf)
+REFUSED = 503
+AUTHOR = "bench-conns"
+
+
+@dataclass
+class Tally:
+    held: int = 0
+    refused: int = 0
+    errors: int = 0
+    # message id -> delivery latencies (ms) measured here
+    deliveries: dict[int, list[float]] = field(default_factory=dict)
+
+
+def stamp(token: str) -> str:
+    return f"{token} {time.time():.6f}"
+
+
+def latency_ms(message: dict, token: str, received: float) -> float | None:
+    """The delivery time of one of our messages (text `<token> <send time>`), else None."""
+    prefix, _, sent = str(message.get("text", "")).partition(" ")
+    if message.get("author") != AUTHOR or prefix != token:
+        return None
+    return (received - float(sent)) * 1000
+
+
+class Client:
+    def __init__(self, options: argparse.Namespace) -> None:
+        self.options = options
+        self.tally = Tally()
+        self.tasks: set[asyncio.Task] = set()
+        self.closing = False
+        self.after = 0  # poll: the newest id known when the ramp began
+        context = ssl.create_default_context(cafile=options.ca_file)
+        self.session = aiohttp.ClientSession(
+            # The edge's address is looked up once: thousands of opens would
+            # otherwise each ask Docker's DNS, which fails some under load.
+            connector=aiohttp.TCPConnector(limit=0, ssl=context, ttl_dns_cache=None),
+            # The site's name (PUBLIC_HOST, from compose) while connecting to the
+            # edge by its service name, as Locust does.
+            headers={"Host": os.environ["PUBLIC_HOST"]},
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=30),
+        )
+
+    # --- receiving --------------------------------------------------------
+
+    def record(self, message: dict) -> None:
+        latency = latency_ms(message, self.options.token, time.time())
+        if latency is not None:
+            self.tally.deliveries.setdefault(int(message["id"]), []).append(latency)
+
+    async def hold_websocket(self, opened: asyncio.Future) -> None:
+        try:
+            socket = await self.session.ws_connect(self.options.base + "ws/messages", autoping=True)
+        except aiohttp.WSServerHandshakeError as error:
+            self.resolve(opened, "refused" if error.status == REFUSED else "errors")
+            return
+        self.resolve(opened, "held")
+        try:
+            async for frame in socket:
+                if frame.type == aiohttp.WSMsgType.TEXT:
+                    self.record(json.loads(frame.data))
+        finally:
+            self.dropped()
+
+    async def hold_sse(self, opened: asyncio.Future) -> None:
+        async with self.session.get(self.options.base + "events/messages") as response:
+            if response.status != 200:
+                self.resolve(opened, "refused" if response.status == REFUSED else "errors")
+                return
+            self.resolve(opened, "held")
+            try:
+                async for line in response.content:
+                    if line.startswith(b"data:"):
+                        self.record(json.loads(line[5:]))
+            finally:
+                self.dropped()
+
+    async def hold_poll(self, opened: asyncio.Future) -> None:
+        after = self.after
+        self.resolve(opened, "held")  # waiting is holding: nothing answers until a message or the timeout
+        try:
+            while True:
+                url = f"{self.options.base}poll?after={after}&timeout_ms={POLL_TIMEOUT_MS}"
+                async with self.session.get(url) as response:
+                    if response.status != 200:
+                        self.tally.held -= 1
+                        self.tally.refused += response.status == REFUSED
+                        self.tally.errors += response.status != REFUSED
+                        return
+                    for message in await response.json():
+                        self.record(message)
+                        after = max(after, int(message["id"]))
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # any failure of a held poll is one error
+            self.dropped()
+
+    def resolve(self, opened: asyncio.Future, outcome: str) -> None:
+        setattr(self.tally, outcome, getattr(self.tally, outcome) + 1)
+        if not opened.done():
+            opened.set_result(outcome)
+
+    def dropped(self) -> None:
+        """A held connection ended: at `stop`, expected; otherwise an error."""
+        self.tally.held -= 1
+        if not self.closing:
+            self.tally.errors += 1
+
+    async def attempt(self, opened: asyncio.Future) -> None:
+        hold = {"websocket": self.hold_websocket, "sse": self.hold_sse, "poll": self.hold_poll}[self.options.kind]
+        try:
+            await hold(opened)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a failed open (reset, timeout, TLS) is one error
+            if not opened.done():
+                self.resolve(opened, "errors")
+
+    # --- commands ---------------------------------------------------------
+
+    async def ramp(self, target: int) -> dict:
+        self.tally.refused = self.tally.errors = 0
+        if self.options.kind == "poll":
+            self.after = await self.latest()
+        openings = []
+        for _ in range(max(0, target - self.tally.held)):
+            opened = asyncio.get_running_loop().create_future()
+            task = asyncio.create_task(self.attempt(opened))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+            openings.append(opened)
+            await asyncio.sleep(1 / self.options.open_rate)
+        if openings:
+            await asyncio.wait(openings, timeout=60)
+        await asyncio.sleep(self.options.settle_s)  # late refusals (a poll's 503) and drops
+        return {"event": "ramped", "held": self.tally.held, "refused": self.tally.refused, "errors": self.tally.errors}
+
+    async def latest(self) -> int:
+        async with self.session.get(self.options.post_base + "messages") as response:
+            response.raise_for_status()
+            return max((int(message["id"]) for message in await response.json()), default=0)
+
+    async def post(self, count: int) -> dict:
+        ids = []
+        for _ in range(count):
+            body = {"author": AUTHOR, "text": stamp(self.options.token)}
+            try:
+                async with self.session.post(self.options.post_base + "messages", json=body) as response:
+                    response.raise_for_status()
+                    ids.append(int((await response.json())["id"]))
+            except aiohttp.ClientError:
+                self.tally.errors += 1  # a message not stored is delivered to nobody: one error
+            await asyncio.sleep(self.options.post_interval_s)
+        return {"event": "posted", "ids": ids}
+
+    async def collect(self, ids: list[int], expected: int, wait_s: float) -> dict:
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            if sum(len(self.tally.deliveries.get(i, ())) for i in ids) >= expected:
+                break
+            await asyncio.sleep(0.1)
+        latencies = [round(value, 2) for i in ids for value in self.tally.deliveries.pop(i, [])]
+        return {"event": "collected", "latencies_ms": latencies, "errors": self.tally.errors}
+
+    async def stop(self) -> None:
+        self.closing = True
+        for task in list(self.tasks):
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.session.close()
+
+
+async def commands() -> "asyncio.StreamReader":
+    reader = asyncio.StreamReader()
+    loop = asyncio.get_running_loop()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    return reader
+
+
+def emit(event: dict) -> None:
+    sys.stdout.write(json.dumps(event) + "\n")
+    sys.stdout.flush()
+
+
+async def serve(options: argparse.Namespace) -> None:
+    client = Client(options)
+    reader = await commands()
+    try:
+        while line := await reader.readline():
+            command = json.loads(line)
+            match command["cmd"]:
+                case "ramp":
+                    emit(await client.ramp(int(command["target"])))
+                case "latest":
+                    emit({"event": "latest", "id": await client.latest()})
+                case "post":
+                    emit(await client.post(int(command["count"])))
+                case "collect":
+                    emit(await client.collect(command["ids"], int(command["expected"]), float(command["wait_s"])))
+                case "stop":
+                    break
+    finally:
+        await client.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", required=True, help="the backend's URL through the edge, e.g. https://nginx/fastapi/")
+    parser.add_argument("--post-base", required=True, help="where messages are posted, e.g. https://nginx/fastapi/")
+    parser.add_argument("--kind", required=True, choices=["websocket", "sse", "poll"])
+    parser.add_argument("--token", required=True, help="marks this run's messages")
+    parser.add_argument("--ca-file", default="/etc/gateway-tls/ca.crt")
+    parser.add_argument("--settle-s", type=float, default=2.0)
+    # A TLS handshake costs nginx ~1 ms of CPU: four clients at 250/s leave
+    # the cores to the stack.
+    parser.add_argument("--open-rate", type=int, default=250, help="connections opened per second")
+    parser.add_argument("--post-interval-s", type=float, default=0.2)
+    parser.add_argument("--max-seconds", type=float, required=True, help="exit by itself after this long")
+    options = parser.parse_args()
+    try:
+        asyncio.run(asyncio.wait_for(serve(options), options.max_seconds))
+    except TimeoutError:
+        sys.exit("held_connections: --max-seconds passed; stopped")
+
+
+if __name__ == "__main__":
+    main()
