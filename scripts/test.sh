@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 # A project of its own, so `make test` never touches the stack of `make up`.
 export COMPOSE_PROJECT_NAME="${TEST_PROJECT:-gateway-lab-test}"
 export COMPOSE_FILE=docker-compose.yml:tests/docker-compose.test.yml
+# The server matrix too (compose profile `matrix`, off in `make up`): its
+# variants start with the stack and run the end-to-end contract suites.
+export COMPOSE_PROFILES=matrix
 export HTTP_PORT="${TEST_HTTP_PORT:-8080}" HTTPS_PORT="${TEST_HTTPS_PORT:-8443}"
 # A /24 of its own too, so it can run beside `make up` (with other ports).
 # TEST_NET (the third octet) moves it, for two test runs side by side.

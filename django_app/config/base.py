@@ -165,8 +165,10 @@ def database(pool_max_size: int) -> dict[str, object]:
             # libpq gives up on an unreachable server after 3 s.
             "connect_timeout": 3,
             "pool": {
-                # A warm pair per worker; the pool grows on demand to max_size.
-                "min_size": 2,
+                # A warm pair per worker (one for a pool of one: a Gunicorn
+                # sync worker, docker-compose.yml's server matrix); the pool
+                # grows on demand to max_size.
+                "min_size": min(2, pool_max_size),
                 "max_size": pool_max_size,
                 # Waiting only happens when the database is down (or, under ASGI,
                 # when more requests query at once than the pool holds): fail the
