@@ -1,9 +1,10 @@
 """The PostgreSQL connection budget (docs/connection-budget.md) at given replica counts.
 
     python3 scripts/connection_budget.py django=3 fastapi=3
+    python3 scripts/connection_budget.py was-granian-wsgi=1 ...   # with server matrix variants
 
 adds up every client's most connections, each backend's times its replicas
-(1 unless named), from the sizes in .env (a variable of the same name in the
+(1 unless named; a server matrix variant 0 unless named), from the sizes in .env (a variable of the same name in the
 environment wins, as in compose) and the limits in postgres/postgresql.conf.
 Prints the sum; exits 1, saying why, when it does not fit.
 `scripts/replicas.sh` asks it before starting a replica; the tools tests use
@@ -18,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKENDS = ("cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi")
+# The server matrix (compose profile `matrix`): not running unless started.
+VARIANTS = ("was-gunicorn-sync-1", "was-gunicorn-sync", "was-uvicorn-worker", "was-granian-wsgi", "was-granian-asgi")
 OTHER_CLIENTS = 1 + 5  # migrate, and tests/psql/admin
 
 
@@ -35,7 +38,7 @@ def read_postgres_setting(name: str) -> int:
 
 
 def per_replica(settings: Mapping[str, str]) -> dict[str, int]:
-    """The most connections one replica of each backend opens."""
+    """The most connections one replica of each backend and variant opens."""
 
     def size(name: str) -> int:
         return int(settings[name])
@@ -49,13 +52,26 @@ def per_replica(settings: Mapping[str, str]) -> dict[str, int]:
         "wsgi": gunicorn,
         "asgi": uvicorn + size("UVICORN_WORKERS"),  # and one LISTEN connection per worker (its feed)
         "django-asgi": uvicorn,
+        # The server matrix: Django's pool is one connection per thread, and a
+        # sync worker is one thread (gunicorn_sync*.conf.py); Granian runs
+        # Django with the lab's WSGI sizes, FastAPI with its ASGI sizes.
+        "was-gunicorn-sync-1": 1,
+        "was-gunicorn-sync": 2 * size("CONTAINER_CPUS") + 1,
+        "was-uvicorn-worker": uvicorn + size("UVICORN_WORKERS"),  # fastapi's, feeds included
+        "was-granian-wsgi": gunicorn,
+        "was-granian-asgi": uvicorn + size("UVICORN_WORKERS"),  # fastapi's, feeds included
     }
 
 
 def budget(settings: Mapping[str, str], replicas: Mapping[str, int] | None = None) -> int:
-    counts = {backend: 1 for backend in BACKENDS} | dict(replicas or {})
+    counts = {backend: 1 for backend in BACKENDS} | {variant: 0 for variant in VARIANTS} | dict(replicas or {})
     sizes = per_replica(settings)
-    return sum(sizes[backend] * counts[backend] for backend in BACKENDS) + OTHER_CLIENTS
+    return sum(sizes[name] * counts[name] for name in counts) + OTHER_CLIENTS
+
+
+def whole_matrix() -> dict[str, int]:
+    """Every variant of the server matrix running once (`make up MATRIX=1`, `make test`)."""
+    return {variant: 1 for variant in VARIANTS}
 
 
 def available() -> int:
@@ -66,8 +82,10 @@ def parse_replicas(arguments: list[str]) -> dict[str, int]:
     replicas = {}
     for argument in arguments:
         name, _, count = argument.lower().replace("_", "-").partition("=")
-        if name not in BACKENDS or not count.isdigit():
-            raise ValueError(f"expected BACKEND=COUNT with BACKEND one of {', '.join(BACKENDS)}, got {argument!r}")
+        if name not in BACKENDS + VARIANTS or not count.isdigit():
+            raise ValueError(
+                f"expected BACKEND=COUNT with BACKEND one of {', '.join(BACKENDS + VARIANTS)}, got {argument!r}"
+            )
         replicas[name] = int(count)
     return replicas
 
@@ -79,7 +97,8 @@ def main(arguments: list[str]) -> int:
     except ValueError as error:
         print(f"connection budget: {error}", file=sys.stderr)
         return 2
-    counts = " ".join(f"{backend}={replicas.get(backend, 1)}" for backend in BACKENDS)
+    running = [*BACKENDS, *(variant for variant in VARIANTS if replicas.get(variant))]
+    counts = " ".join(f"{name}={replicas.get(name, 1)}" for name in running)
     needed, limit = budget(settings, replicas), available()
     if needed > limit:
         print(
