@@ -38,7 +38,7 @@ def read_postgres_setting(name: str) -> int:
 
 
 def per_replica(settings: Mapping[str, str]) -> dict[str, int]:
-    """The most connections one replica of each backend and variant opens."""
+    """The most connections one replica of each backend opens."""
 
     def size(name: str) -> int:
         return int(settings[name])
@@ -52,21 +52,32 @@ def per_replica(settings: Mapping[str, str]) -> dict[str, int]:
         "wsgi": gunicorn,
         "asgi": uvicorn + size("UVICORN_WORKERS"),  # and one LISTEN connection per worker (its feed)
         "django-asgi": uvicorn,
-        # The server matrix: Django's pool is one connection per thread, and a
-        # sync worker is one thread (gunicorn_sync*.conf.py); Granian runs
-        # Django with the lab's WSGI sizes, FastAPI with its ASGI sizes.
+    }
+
+
+def per_variant(settings: Mapping[str, str]) -> dict[str, int]:
+    """The most connections each server matrix variant opens (compose only: a
+    deployment without the matrix need not set CONTAINER_CPUS)."""
+    sizes = per_replica(settings)
+    return {
+        # Django's pool is one connection per thread, and a sync worker is one
+        # thread (gunicorn_sync*.conf.py): one per worker.
         "was-gunicorn-sync-1": 1,
-        "was-gunicorn-sync": 2 * size("CONTAINER_CPUS") + 1,
-        "was-uvicorn-worker": uvicorn + size("UVICORN_WORKERS"),  # fastapi's, feeds included
-        "was-granian-wsgi": gunicorn,
-        "was-granian-asgi": uvicorn + size("UVICORN_WORKERS"),  # fastapi's, feeds included
+        "was-gunicorn-sync": 2 * int(settings["CONTAINER_CPUS"]) + 1,
+        # The apps with the lab's sizes: FastAPI's (feeds included), Django's WSGI.
+        "was-uvicorn-worker": sizes["fastapi"],
+        "was-granian-wsgi": sizes["django"],
+        "was-granian-asgi": sizes["fastapi"],
     }
 
 
 def budget(settings: Mapping[str, str], replicas: Mapping[str, int] | None = None) -> int:
-    counts = {backend: 1 for backend in BACKENDS} | {variant: 0 for variant in VARIANTS} | dict(replicas or {})
+    """Every backend at its count (1 unless named), and the variants named (0 unless named)."""
+    counts = {backend: 1 for backend in BACKENDS} | dict(replicas or {})
     sizes = per_replica(settings)
-    return sum(sizes[name] * counts[name] for name in counts) + OTHER_CLIENTS
+    if any(counts.get(variant) for variant in VARIANTS):
+        sizes |= per_variant(settings)
+    return sum(sizes[name] * count for name, count in counts.items() if count) + OTHER_CLIENTS
 
 
 def whole_matrix() -> dict[str, int]:

@@ -72,14 +72,14 @@ def test_a_variant_counts_only_when_running() -> None:
     settings = connection_budget.read_settings()
     alone = connection_budget.budget(settings)
     with_one = connection_budget.budget(settings, {"was-granian-wsgi": 1})
-    assert with_one - alone == connection_budget.per_replica(settings)["was-granian-wsgi"] > 0
+    assert with_one - alone == connection_budget.per_variant(settings)["was-granian-wsgi"] > 0
 
 
 def test_gunicorn_sync_workers_follow_the_container_cores() -> None:
     # gunicorn_sync.conf.py: 2 x CONTAINER_CPUS + 1 workers, one connection each.
     settings = connection_budget.read_settings()
     for cpus in (1, 2, 8):
-        sizes = connection_budget.per_replica(settings | {"CONTAINER_CPUS": str(cpus)})
+        sizes = connection_budget.per_variant(settings | {"CONTAINER_CPUS": str(cpus)})
         assert sizes["was-gunicorn-sync"] == 2 * cpus + 1
 
 
