@@ -19,7 +19,7 @@ build: bootstrap ## build every image
 up: bootstrap ## build, start and wait until every service is healthy (MATRIX=1: the server matrix too)
 	$(COMPOSE) $(if $(MATRIX),--profile matrix) up -d --build --wait
 	@$(MAKE) --no-print-directory ca-cert
-	@scripts/print-urls.sh
+	@MATRIX=$(MATRIX) scripts/print-urls.sh
 
 down: ## stop the stack, keep its data
 	$(COMPOSE) --profile matrix down
