@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 # A project of its own, so `make test` never touches the stack of `make up`.
 export COMPOSE_PROJECT_NAME="${TEST_PROJECT:-gateway-lab-test}"
 export COMPOSE_FILE=docker-compose.yml:tests/docker-compose.test.yml
+# The server matrix too (compose profile `matrix`, off in `make up`): its
+# variants start with the stack and run the end-to-end contract suites.
+export COMPOSE_PROFILES=matrix
 export HTTP_PORT="${TEST_HTTP_PORT:-8080}" HTTPS_PORT="${TEST_HTTPS_PORT:-8443}"
 # A /24 of its own too, so it can run beside `make up` (with other ports).
 # TEST_NET (the third octet) moves it, for two test runs side by side.
@@ -106,14 +109,6 @@ run_suite bench "$VENV/bin/pytest" -q bench/tests --junitxml="$JUNIT_DIR/bench.x
 phase "host tools: the closing summary, the connection budget"
 run_suite tools "$VENV/bin/pytest" -q tests/tools --junitxml="$JUNIT_DIR/tools.xml"
 run_suite k8s scripts/test-k8s.sh --junitxml="$JUNIT_DIR/k8s.xml"   # deploy/k8s, offline
-
-phase "the server matrix: its variants join the stack (compose profile \`matrix\`, off in \`make up\`)"
-# After the unit tests: the fastapi suite opens pools of its own, past the
-# 5 connections the budget keeps for tests, and the variants' pools would hold
-# the headroom it uses (docs/connection-budget.md: 110 without them, 176 with).
-# Exported: the end-to-end tests and every teardown from here on see the profile.
-export COMPOSE_PROFILES=matrix
-run_suite matrix docker compose up -d --wait --quiet-pull
 
 phase "end-to-end tests through the edge"
 run_suite e2e "$VENV/bin/pytest" -q tests/e2e --junitxml="$JUNIT_DIR/e2e.xml"
