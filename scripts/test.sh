@@ -59,7 +59,7 @@ teardown() {
     docker compose ps -a >&2 || true
     docker compose logs --no-color --tail=80 >&2 || true
   fi
-  docker compose --profile test down -v --remove-orphans >/dev/null 2>&1 || true
+  docker compose --profile test --profile matrix down -v --remove-orphans >/dev/null 2>&1 || true
   exit "$status"
 }
 
@@ -124,7 +124,7 @@ phase "swarm: the Swarm stack on a single-node swarm (deploy/swarm)"
 # Swarm mode rewires the engine's networking, so no compose stack may run
 # beside it: the test stack goes first. Swarm's routing mesh publishes the
 # test ports on every interface (it has no host address) for these minutes.
-docker compose --profile test down -v --remove-orphans >/dev/null 2>&1
+docker compose --profile test --profile matrix down -v --remove-orphans >/dev/null 2>&1
 run_suite swarm env JUNIT_FILE="$JUNIT_DIR/swarm.xml" scripts/test-swarm.sh
 
 phase "summary"
