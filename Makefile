@@ -16,16 +16,16 @@ bootstrap: ## install and start what the host needs (engine, compose, base image
 build: bootstrap ## build every image
 	$(COMPOSE) build
 
-up: bootstrap ## build, start and wait until every service is healthy
-	$(COMPOSE) up -d --build --wait
+up: bootstrap ## build, start and wait until every service is healthy (MATRIX=1: the server matrix too)
+	$(COMPOSE) $(if $(MATRIX),--profile matrix) up -d --build --wait
 	@$(MAKE) --no-print-directory ca-cert
-	@scripts/print-urls.sh
+	@MATRIX=$(MATRIX) scripts/print-urls.sh
 
 down: ## stop the stack, keep its data
-	$(COMPOSE) down
+	$(COMPOSE) --profile matrix down
 
 clean: ## stop the stack and delete its volumes (database, secrets, certificates)
-	$(COMPOSE) down -v --remove-orphans
+	$(COMPOSE) --profile matrix down -v --remove-orphans
 
 logs: ## follow the logs of every service
 	$(COMPOSE) logs -f --tail=100

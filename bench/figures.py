@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
-from bench.matrix import BACKENDS, CALIBRATION_WORKLOAD, EDGE_WORKLOADS, ROUTES, STATIC_WORKLOAD, WORKLOADS
+from bench.matrix import (
+    BACKENDS,
+    CALIBRATION_WORKLOAD,
+    EDGE_WORKLOADS,
+    LADDER,
+    ROUTES,
+    STATIC_WORKLOAD,
+    VARIANTS,
+    WORKLOADS,
+)
 from bench.provenance import describe_commit, describe_host, describe_settings
 from bench.reports import SUMMARY, load_summary, throughput
 from bench.summary import Summary
@@ -19,7 +28,15 @@ from bench.summary import Summary
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
-BACKEND_NAMES = {"cgi": "CGI", "django": "Django", "fastapi": "FastAPI", "django-asgi": "Django ASGI"}
+# Column heads: the backend, or the variant's app and server (bench/matrix.py LADDER).
+BACKEND_NAMES = {
+    "cgi": "CGI",
+    "django": "Django",
+    "fastapi": "FastAPI",
+    "wsgi": "WSGI callable",
+    "asgi": "ASGI callable",
+    "django-asgi": "Django ASGI",
+} | {variant: f"{LADDER[variant].app}, {LADDER[variant].server}" for variant in VARIANTS}
 
 
 @dataclass(frozen=True)
@@ -64,8 +81,9 @@ def _rps(value: float) -> str:
 
 def _matrix_table(figures: dict[str, CellFigures]) -> list[str]:
     """Workload rows x backend columns, 'edge / direct' where both exist (medians)."""
-    backends = [b for b in BACKENDS if any(slug.split("-")[1] == b for slug in figures)]
-    routes = {b: [r for r in ROUTES if any(s.startswith(f"{r}-{b}-") for s in figures)] for b in backends}
+    # Exact slugs: a backend's name may begin another's (django, django-asgi).
+    backends = [b for b in BACKENDS if any(f"{r}-{b}-{w}" in figures for r in ROUTES for w in WORKLOADS)]
+    routes = {b: [r for r in ROUTES if any(f"{r}-{b}-{w}" in figures for w in WORKLOADS)] for b in backends}
     header = [f"{BACKEND_NAMES[b]} ({' / '.join(routes[b])})" for b in backends]
     lines = ["| workload | " + " | ".join(header) + " |", "|---|" + "---:|" * len(backends)]
     for workload in (w for w in WORKLOADS if w not in EDGE_WORKLOADS):

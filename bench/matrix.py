@@ -3,7 +3,13 @@
 import json
 from dataclasses import dataclass
 
-BACKENDS = ("cgi", "django", "fastapi", "django-asgi")
+# The server matrix (compose profile `matrix`, README: Server matrix): an app
+# of the lab under another server configuration, at /was/<variant>/.
+VARIANTS = ("was-gunicorn-sync-1", "was-gunicorn-sync", "was-uvicorn-worker", "was-granian-wsgi", "was-granian-asgi")
+# Every backend --backends takes: the ladder's rungs, then the variants.
+BACKENDS = ("cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi", *VARIANTS)
+# What a plain `make bench` measures: the stack of a plain `make up`.
+DEFAULT_BACKENDS = ("cgi", "django", "fastapi", "django-asgi")
 WORKLOADS = (
     "hello",
     "json",
@@ -29,6 +35,7 @@ CALIBRATION_WORKLOAD = "calibration"
 # The cells of nginx alone, in run order: before the rest, first the calibration.
 EDGE_WORKLOADS = (CALIBRATION_WORKLOAD, STATIC_WORKLOAD)
 EDGE_SERVICE = "nginx"
+# Locust's user classes (loadtest/scenarios/backends.py); a backend without one is wrk's only.
 USER_CLASSES = {"cgi": "CgiUser", "django": "DjangoUser", "fastapi": "FastapiUser", "django-asgi": "DjangoAsgiUser"}
 STATIC_USER_CLASS = "StaticUser"
 # Workloads of one backend only: /cgi/floor, the bare cost of a Python CGI
@@ -61,11 +68,41 @@ DEFAULT_EDGE_HOST = "https://nginx"
 # Same paths as through the edge (each app knows its prefix). CGI has none:
 # fcgiwrap speaks only FastCGI, the edge is its one HTTP server.
 DEFAULT_DIRECT_HOSTS = {
-    "django": "http://django:8000",
-    "fastapi": "http://fastapi:8000",
-    "django-asgi": "http://django-asgi:8000",
+    backend: f"http://{backend}:8000" for backend in ("django", "fastapi", "wsgi", "asgi", "django-asgi", *VARIANTS)
 }
 NO_DIRECT_REASON = {"cgi": "no direct cell: fcgiwrap speaks FastCGI only, Nginx is its HTTP server"}
+
+
+@dataclass(frozen=True)
+class Rung:
+    """What a backend is on the ladder: the interface, the server as configured, the app."""
+
+    interface: str
+    server: str
+    app: str
+
+
+# Each backend's rung, so that a report can group cells by any of the three.
+# The server names the configuration (docker-compose.yml and each config file).
+LADDER = {
+    EDGE_SERVICE: Rung("HTTP", "nginx", "static file"),
+    "cgi": Rung("CGI", "fcgiwrap, a process per request", "plain CGI script"),
+    "django": Rung("WSGI", "Gunicorn gthread (the lab's)", "Django"),
+    "wsgi": Rung("WSGI", "Gunicorn gthread (the lab's)", "plain callable"),
+    "fastapi": Rung("ASGI", "Uvicorn --workers (the lab's)", "FastAPI"),
+    "asgi": Rung("ASGI", "Uvicorn --workers (the lab's)", "plain callable"),
+    "django-asgi": Rung("ASGI", "Uvicorn --workers (the lab's)", "Django"),
+    "was-gunicorn-sync-1": Rung("WSGI", "Gunicorn sync, 1 worker (tutorial default)", "Django"),
+    "was-gunicorn-sync": Rung("WSGI", "Gunicorn sync, 2 x cores + 1 workers", "Django"),
+    "was-uvicorn-worker": Rung("ASGI", "Gunicorn with uvicorn-worker's UvicornWorker", "FastAPI"),
+    "was-granian-wsgi": Rung("WSGI", "Granian", "Django"),
+    "was-granian-asgi": Rung("ASGI", "Granian", "FastAPI"),
+}
+
+
+def prefix(backend: str) -> str:
+    """Where the edge mounts a backend, and where its app serves directly: django, was/granian-wsgi."""
+    return "was/" + backend.removeprefix("was-") if backend in VARIANTS else backend
 
 
 @dataclass(frozen=True)
@@ -94,10 +131,14 @@ class Cell:
         return f"{self.route}-{self.backend}-{self.workload}"
 
     @property
+    def rung(self) -> Rung:
+        return LADDER[self.backend]
+
+    @property
     def request(self) -> Request:
         if self.workload in EDGE_PATHS:
             return Request("GET", f"{self.host}{EDGE_PATHS[self.workload]}")
-        url = f"{self.host}/{self.backend}{PATHS[self.workload]}"
+        url = f"{self.host}/{prefix(self.backend)}{PATHS[self.workload]}"
         if self.workload == "post_messages":
             body = json.dumps({"author": f"wrk-{self.backend}", "text": "load test message"})
             return Request("POST", url, body, "application/json")
@@ -125,7 +166,7 @@ def build_matrix(
         for backend in backends:
             if ONLY_BACKEND.get(workload, backend) != backend:
                 continue
-            user_class = USER_CLASSES[backend]
+            user_class = USER_CLASSES.get(backend, "")
             if "edge" in routes:
                 cells.append(Cell("edge", backend, workload, user_class, edge_host))
             if "direct" in routes and backend in direct_hosts:

@@ -11,6 +11,7 @@ from bench.execution import CellOutcome, ComposeExecutor, Executor, LocalExecuto
 from bench.generators import Generator, Load, LocustGenerator, WrkGenerator
 from bench.matrix import (
     BACKENDS,
+    DEFAULT_BACKENDS,
     DEFAULT_DIRECT_HOSTS,
     DEFAULT_EDGE_HOST,
     DEFAULT_WORKLOADS,
@@ -82,7 +83,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     # 31 cells x (10 s + ~5 s overhead) is about 8 minutes on 2 cores.
     load.add_argument("--duration", type=int, default=10, help="seconds per cell")
     matrix = parser.add_argument_group("matrix")
-    matrix.add_argument("--backends", type=_choices(BACKENDS), default=list(BACKENDS), help="comma list")
+    matrix.add_argument(
+        "--backends",
+        type=_choices(BACKENDS),
+        default=list(DEFAULT_BACKENDS),
+        help=f"comma list of {', '.join(BACKENDS)} (was-*: the server matrix, started by `make up MATRIX=1`)",
+    )
     matrix.add_argument(
         "--workloads",
         type=_choices(WORKLOADS),
@@ -157,6 +163,10 @@ def main(argv: list[str]) -> int:
     cells, notes = build_matrix(options.backends, options.workloads, options.routes, options.edge_host, direct_hosts)
     if options.generator == "wrk" and not 1 <= options.threads <= options.users:
         print("bench: wrk needs 1 <= --threads <= --users (each thread keeps its own connections)", file=sys.stderr)
+        return 2
+    without_class = sorted({cell.backend for cell in cells if not cell.user_class})
+    if options.generator == "locust" and without_class:
+        print(f"bench: Locust has no user class for {', '.join(without_class)}: measure them with wrk", file=sys.stderr)
         return 2
     load = Load(options.users, options.spawn_rate, options.duration, options.generator, options.threads)
     seconds_per_cell = options.duration + OVERHEAD_SECONDS

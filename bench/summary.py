@@ -97,6 +97,10 @@ def _cell_record(outcome: CellOutcome, directory: str) -> dict[str, Any]:
         "slug": cell.slug,
         "route": cell.route,
         "backend": cell.backend,
+        # The backend's rung of the ladder (bench/matrix.py LADDER), to group cells by.
+        "interface": cell.rung.interface,
+        "server": cell.rung.server,
+        "app": cell.rung.app,
         "workload": cell.workload,
         "user_class": cell.user_class,
         "host": cell.host,

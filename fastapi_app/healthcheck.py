@@ -1,9 +1,14 @@
-"""Container HEALTHCHECK: exit 0 when /fastapi/healthz answers 200 (stdlib only)."""
+"""Container HEALTHCHECK: exit 0 when <prefix>/healthz answers 200 (stdlib only).
 
+The prefix is ROOT_PATH, as the app reads it (settings.AppSettings): /fastapi,
+or a variant's route in the server matrix (docker-compose.yml).
+"""
+
+import os
 import sys
 import urllib.request
 
-URL = "http://127.0.0.1:8000/fastapi/healthz"
+URL = f"http://127.0.0.1:8000{os.environ.get('ROOT_PATH', '/fastapi')}/healthz"
 # Below the HEALTHCHECK --timeout (5 s); the endpoint itself gives up after 2 s.
 TIMEOUT_S = 4
 

@@ -1,9 +1,10 @@
 """The PostgreSQL connection budget (docs/connection-budget.md) at given replica counts.
 
     python3 scripts/connection_budget.py django=3 fastapi=3
+    python3 scripts/connection_budget.py was-granian-wsgi=1 ...   # with server matrix variants
 
 adds up every client's most connections, each backend's times its replicas
-(1 unless named), from the sizes in .env (a variable of the same name in the
+(1 unless named; a server matrix variant 0 unless named), from the sizes in .env (a variable of the same name in the
 environment wins, as in compose) and the limits in postgres/postgresql.conf.
 Prints the sum; exits 1, saying why, when it does not fit.
 `scripts/replicas.sh` asks it before starting a replica; the tools tests use
@@ -18,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKENDS = ("cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi")
+# The server matrix (compose profile `matrix`): not running unless started.
+VARIANTS = ("was-gunicorn-sync-1", "was-gunicorn-sync", "was-uvicorn-worker", "was-granian-wsgi", "was-granian-asgi")
 OTHER_CLIENTS = 1 + 5  # migrate, and tests/psql/admin
 
 
@@ -63,10 +66,34 @@ def pooler(settings: Mapping[str, str]) -> int:
     return int(settings["PGBOUNCER_POOL_SIZE"]) if "PGBOUNCER_POOL_SIZE" in settings else 0
 
 
+def per_variant(settings: Mapping[str, str]) -> dict[str, int]:
+    """The most connections each server matrix variant opens (compose only: a
+    deployment without the matrix need not set CONTAINER_CPUS)."""
+    sizes = per_replica(settings)
+    return {
+        # Django's pool is one connection per thread, and a sync worker is one
+        # thread (gunicorn_sync*.conf.py): one per worker.
+        "was-gunicorn-sync-1": 1,
+        "was-gunicorn-sync": 2 * int(settings["CONTAINER_CPUS"]) + 1,
+        # The apps with the lab's sizes: FastAPI's (feeds included), Django's WSGI.
+        "was-uvicorn-worker": sizes["fastapi"],
+        "was-granian-wsgi": sizes["django"],
+        "was-granian-asgi": sizes["fastapi"],
+    }
+
+
 def budget(settings: Mapping[str, str], replicas: Mapping[str, int] | None = None) -> int:
+    """Every backend at its count (1 unless named), and the variants named (0 unless named)."""
     counts = {backend: 1 for backend in BACKENDS} | dict(replicas or {})
     sizes = per_replica(settings)
-    return sum(sizes[backend] * counts[backend] for backend in BACKENDS) + pooler(settings) + OTHER_CLIENTS
+    if any(counts.get(variant) for variant in VARIANTS):
+        sizes |= per_variant(settings)
+    return sum(sizes[name] * count for name, count in counts.items() if count) + pooler(settings) + OTHER_CLIENTS
+
+
+def whole_matrix() -> dict[str, int]:
+    """Every variant of the server matrix running once (`make up MATRIX=1`, `make test`)."""
+    return {variant: 1 for variant in VARIANTS}
 
 
 def available() -> int:
@@ -77,8 +104,10 @@ def parse_replicas(arguments: list[str]) -> dict[str, int]:
     replicas = {}
     for argument in arguments:
         name, _, count = argument.lower().replace("_", "-").partition("=")
-        if name not in BACKENDS or not count.isdigit():
-            raise ValueError(f"expected BACKEND=COUNT with BACKEND one of {', '.join(BACKENDS)}, got {argument!r}")
+        if name not in BACKENDS + VARIANTS or not count.isdigit():
+            raise ValueError(
+                f"expected BACKEND=COUNT with BACKEND one of {', '.join(BACKENDS + VARIANTS)}, got {argument!r}"
+            )
         replicas[name] = int(count)
     return replicas
 
@@ -90,7 +119,8 @@ def main(arguments: list[str]) -> int:
     except ValueError as error:
         print(f"connection budget: {error}", file=sys.stderr)
         return 2
-    counts = " ".join(f"{backend}={replicas.get(backend, 1)}" for backend in BACKENDS)
+    running = [*BACKENDS, *(variant for variant in VARIANTS if replicas.get(variant))]
+    counts = " ".join(f"{name}={replicas.get(name, 1)}" for name in running)
     needed, limit = budget(settings, replicas), available()
     if needed > limit:
         print(

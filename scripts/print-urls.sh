@@ -14,3 +14,9 @@ Gateway Lab is up (trust certs/ca.crt, see README):
   Locust UI      $https/locust/      user locust (make locust-password)
   reports        $https/reports/
 URLS
+if [ -n "${MATRIX:-}" ]; then
+  cat <<URLS
+  server matrix  $https/was/gunicorn-sync-1/  $https/was/gunicorn-sync/  $https/was/uvicorn-worker/
+                 $https/was/granian-wsgi/  $https/was/granian-asgi/  (README: Server matrix)
+URLS
+fi

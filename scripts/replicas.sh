@@ -27,6 +27,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/settings.sh && load_settings
 
 BACKENDS=(cgi django fastapi wsgi asgi django-asgi)
+# The server matrix (profile `matrix`): never scaled here, but counted in the
+# budget when running.
+VARIANTS=(was-gunicorn-sync-1 was-gunicorn-sync was-uvicorn-worker was-granian-wsgi was-granian-asgi)
 WAIT_SECONDS=120   # for a new replica to be healthy (each image checks every 10 s)
 
 die() {
@@ -61,7 +64,7 @@ edge() { docker exec -i "$EDGE_ID" "$@"; }
 
 check_budget() {   # check_budget BACKEND=N...: every other backend at its current count
   local backend counts=()
-  for backend in "${BACKENDS[@]}"; do counts+=("$backend=$(count "$backend")"); done
+  for backend in "${BACKENDS[@]}" "${VARIANTS[@]}"; do counts+=("$backend=$(count "$backend")"); done
   python3 scripts/connection_budget.py "${counts[@]}" "$@"
 }
 

@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 # A project of its own, so `make test` never touches the stack of `make up`.
 export COMPOSE_PROJECT_NAME="${TEST_PROJECT:-gateway-lab-test}"
 export COMPOSE_FILE=docker-compose.yml:tests/docker-compose.test.yml
+# The server matrix too (compose profile `matrix`, off in `make up`): its
+# variants start with the stack and run the end-to-end contract suites.
+export COMPOSE_PROFILES=matrix
 export HTTP_PORT="${TEST_HTTP_PORT:-8080}" HTTPS_PORT="${TEST_HTTPS_PORT:-8443}"
 # A /24 of its own too, so it can run beside `make up` (with other ports).
 # TEST_NET (the third octet) moves it, for two test runs side by side.
@@ -56,7 +59,7 @@ teardown() {
     docker compose ps -a >&2 || true
     docker compose logs --no-color --tail=80 >&2 || true
   fi
-  docker compose --profile test down -v --remove-orphans >/dev/null 2>&1 || true
+  docker compose --profile test --profile matrix down -v --remove-orphans >/dev/null 2>&1 || true
   exit "$status"
 }
 
@@ -121,7 +124,7 @@ phase "swarm: the Swarm stack on a single-node swarm (deploy/swarm)"
 # Swarm mode rewires the engine's networking, so no compose stack may run
 # beside it: the test stack goes first. Swarm's routing mesh publishes the
 # test ports on every interface (it has no host address) for these minutes.
-docker compose --profile test down -v --remove-orphans >/dev/null 2>&1
+docker compose --profile test --profile matrix down -v --remove-orphans >/dev/null 2>&1
 run_suite swarm env JUNIT_FILE="$JUNIT_DIR/swarm.xml" scripts/test-swarm.sh
 
 phase "summary"

@@ -29,8 +29,28 @@ LOOPBACK = "127.0.0.1"  # the ports are published on loopback only
 PUBLIC_AUTHORITY = PUBLIC_HOST if HTTPS_PORT == 443 else f"{PUBLIC_HOST}:{HTTPS_PORT}"
 PUBLIC_ORIGIN = f"https://{PUBLIC_AUTHORITY}"
 BACKENDS = ("cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi")
+# The server matrix (compose profile `matrix`, which `make test` starts): each
+# variant's service and the app it serves, another server in front of it.
+VARIANTS = {
+    "was-gunicorn-sync-1": "django",
+    "was-gunicorn-sync": "django",
+    "was-uvicorn-worker": "fastapi",
+    "was-granian-wsgi": "django",
+    "was-granian-asgi": "fastapi",
+}
+
+
+def prefix(service: str) -> str:
+    """Where the edge mounts a backend or variant, without slashes: django, was/granian-wsgi."""
+    return "was/" + service.removeprefix("was-") if service in VARIANTS else service
+
+
+# Every prefix that serves the contract through the edge, and the app behind
+# each: the one its `/messages` rows name as `via`, its hello's interface.
+ROUTES = (*BACKENDS, *map(prefix, VARIANTS))
+APPS = {backend: backend for backend in BACKENDS} | {prefix(variant): app for variant, app in VARIANTS.items()}
 # Every service that runs until stopped (the others are one-shot jobs).
-LONG_RUNNING = ("nginx", *BACKENDS, "pgbouncer", "db", "locust", "locust-worker")
+LONG_RUNNING = ("nginx", *BACKENDS, *VARIANTS, "pgbouncer", "db", "locust", "locust-worker")
 # Chromium as root in a closed network: no sandbox (root), no calls home;
 # PUBLIC_HOST resolves to the loopback address the ports are published on.
 CHROMIUM_FLAGS = [

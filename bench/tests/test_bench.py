@@ -12,9 +12,10 @@ from bench.docker_stats import parse_size, parse_stats_line, summarize
 from bench.execution import ComposeExecutor
 from bench.generators import Load, LocustGenerator
 from bench.locust_csv import read_stats, run_seconds, saw_cpu_warning
-from bench.matrix import DEFAULT_DIRECT_HOSTS, build_matrix
+from bench.matrix import DEFAULT_DIRECT_HOSTS, VARIANTS, build_matrix
 from bench.progress import Progress
 from bench.report_html import render_html, verdict_lines
+from bench.run import main as bench_main
 from bench.run import parse_arguments
 from bench.stack import Compose
 from bench.summary import render_markdown
@@ -145,7 +146,9 @@ def test_report_is_self_contained_and_grouped_by_workload(bench_reports: Path) -
         ("hello: throughput (req/s, linear scale)", "edge,direct"),
     ]
     marks = [(a["data-series"], a["data-label"]) for tag, a in parsed.tags if tag == "rect" and a.get("class") == "bar"]
-    assert marks == [("edge", "nginx"), ("edge", "django"), ("direct", "django")]
+    # Each bar names its backend with the ladder's interface, server and app (matrix.LADDER).
+    django = "django (WSGI · Gunicorn gthread (the lab's) · Django)"
+    assert marks == [("edge", "nginx (HTTP · nginx · static file)"), ("edge", django), ("direct", django)]
     links = [attrs["href"] for tag, attrs in parsed.tags if tag == "a" and attrs["href"].startswith("cells/")]
     assert links == [f"cells/{slug}.html" for slug in CELLS]
 
@@ -223,3 +226,23 @@ def test_progress_line_shows_position_and_eta() -> None:
     line = Progress(4, 15, io.StringIO()).line(1, "edge-cgi-db", 5)
     assert "  2/4 edge-cgi-db" in line
     assert line.endswith("ETA 0m40s")
+
+
+def test_the_raw_callables_and_every_server_matrix_variant_are_backends() -> None:
+    options = parse_arguments(["--backends=wsgi,asgi," + ",".join(VARIANTS), "--workloads=hello"])
+    cells, notes = build_matrix(
+        options.backends, options.workloads, options.routes, "https://nginx", DEFAULT_DIRECT_HOSTS
+    )
+    urls = {cell.slug: cell.request.url for cell in cells}
+    assert urls["edge-wsgi-hello"] == "https://nginx/wsgi/hello"
+    assert urls["edge-was-gunicorn-sync-1-hello"] == "https://nginx/was/gunicorn-sync-1/hello"
+    # Straight at the variant's server, the same path (each app strips its own prefix).
+    assert urls["direct-was-granian-asgi-hello"] == "http://was-granian-asgi:8000/was/granian-asgi/hello"
+    assert len(cells) == 2 * (2 + len(VARIANTS)) and not notes
+    # The default stays the stack of a plain `make up`: no variant unless asked.
+    assert not set(parse_arguments([]).backends) & set(VARIANTS)
+
+
+def test_locust_refuses_backends_it_has_no_user_class_for() -> None:
+    assert bench_main(["--generator=locust", "--backends=django,was-granian-wsgi", "--dry-run"]) == 2
+    assert bench_main(["--generator=locust", "--backends=django", "--workloads=hello", "--dry-run"]) == 0

@@ -50,6 +50,16 @@ def test_wrk_run_reads_each_cell_from_wrks_own_result_line(wrk_reports: Path) ->
     assert "wrk, 2 connections on 1 thread, 2 s per cell" in (wrk_reports / "latest" / "summary.md").read_text()
 
 
+def test_each_cell_names_its_interface_server_and_app(wrk_reports: Path) -> None:
+    """summary.json carries each backend's rung of the ladder, so a report can group by any of them."""
+    records = {record["slug"]: record for record in _summary(wrk_reports)["cells"]}
+    django = records["edge-django-hello"]
+    assert (django["interface"], django["server"], django["app"]) == ("WSGI", "Gunicorn gthread (the lab's)", "Django")
+    assert records["direct-django-hello"]["server"] == django["server"]
+    static = records["edge-nginx-static"]
+    assert (static["interface"], static["server"]) == ("HTTP", "nginx")
+
+
 @pytest.mark.parametrize(
     ("host", "problem"),
     [

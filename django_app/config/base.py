@@ -165,8 +165,10 @@ def database(pool_max_size: int) -> dict[str, object]:
             # libpq gives up on an unreachable server after 3 s.
             "connect_timeout": 3,
             "pool": {
-                # Kept while idle (.env); the pool grows on demand to max_size.
-                "min_size": required_int("DB_POOL_MIN"),
+                # Kept while idle (.env), never above max_size (a pool of one:
+                # a Gunicorn sync worker, docker-compose.yml's server matrix);
+                # the pool grows on demand to max_size.
+                "min_size": min(required_int("DB_POOL_MIN"), pool_max_size),
                 "max_size": pool_max_size,
                 # Waiting only happens when the database is down (or, under ASGI,
                 # when more requests query at once than the pool holds): fail the

@@ -11,7 +11,7 @@ from functools import cache
 
 import pytest
 
-from tests.conftest import BACKENDS, container_env, edge_client
+from tests.conftest import BACKENDS, ROUTES, VARIANTS, container_env, edge_client
 
 # The contract's largest message (author 80, text 2000 characters) in its largest
 # legitimate encoding: json.dumps defaults, each non-BMP character a 12-byte surrogate pair.
@@ -34,14 +34,14 @@ def chunks(body: bytes) -> Iterator[bytes]:
 
 
 def test_one_limit_everywhere_and_it_is_the_largest_valid_message():
-    limits = {service: container_env(service)["REQUEST_BODY_MAX_BYTES"] for service in ("nginx", *BACKENDS)}
+    limits = {service: container_env(service)["REQUEST_BODY_MAX_BYTES"] for service in ("nginx", *BACKENDS, *VARIANTS)}
     assert set(limits.values()) == {str(len(LARGEST_BODY))}, limits
 
 
 # --- Through the edge ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", ROUTES)
 def test_the_largest_valid_message_is_accepted(client, backend):
     response = client.post(f"/{backend}/messages", content=LARGEST_BODY, headers=JSON)
     assert response.status_code == 201, response.text[:300]
@@ -49,7 +49,7 @@ def test_the_largest_valid_message_is_accepted(client, backend):
     assert (row["author"], row["text"]) == (LARGEST["author"], LARGEST["text"])
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", ROUTES)
 def test_one_byte_more_gets_413_json_from_the_edge(client, backend):
     response = client.post(f"/{backend}/messages", content=ONE_BYTE_OVER, headers=JSON)
     assert response.status_code == 413
@@ -57,7 +57,7 @@ def test_one_byte_more_gets_413_json_from_the_edge(client, backend):
     assert response.json() == TOO_LARGE
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", ROUTES)
 def test_chunked_through_the_edge_the_same_limit(ssl_context, backend):
     """nginx counts a chunked body too, and hands every backend (CGI and Django
     included) an accepted one with its length."""

@@ -1,6 +1,7 @@
 """The endpoint contract, row by row, on every backend through the edge.
 
-The same request under /cgi/, /django/ and /fastapi/ must do the same work and
+The same request under every backend's prefix (/cgi/, /django/, /fastapi/...)
+and every server matrix variant's (/was/<variant>/) must do the same work and
 answer the same way: that is what makes the comparisons honest.
 """
 
@@ -12,7 +13,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.conftest import BACKENDS, PUBLIC_AUTHORITY, compose, edge_client, inspect_container
+from tests.conftest import APPS, PUBLIC_AUTHORITY, ROUTES, compose, edge_client, inspect_container
 
 ADDED_FORTUNE = "Additional fortune added at request time."
 
@@ -43,7 +44,7 @@ def assert_json_error(response: httpx.Response, status: int = 400) -> None:
     assert isinstance(body["error"], str) and body["error"].strip(), body
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=ROUTES)
 def backend(request) -> str:
     return request.param
 
@@ -110,17 +111,19 @@ def test_io_rejects_out_of_range_or_non_integer(client, backend, query):
     assert_json_error(client.get(f"/{backend}/io?{query}"))
 
 
-# Django alone says which rows are `async def` views: none under WSGI, the I/O rows under ASGI.
+# Django alone says which rows are `async def` views: none under WSGI (its
+# variants included), the I/O rows under ASGI.
 ASYNC_VIEWS = {"django": [], "django-asgi": ["/db", "/events/messages", "/io", "/messages", "/poll", "/queries"]}
 
 
 def test_info_fields(client, backend):
     info = client.get(f"/{backend}/info").json()
-    extra = {"async_views"} if backend in ASYNC_VIEWS else set()
+    app = APPS[backend]
+    extra = {"async_views"} if app in ASYNC_VIEWS else set()
     assert set(info) == {"interface", "server", "framework", "hostname", "pid", "python", "request"} | extra
     assert set(info["request"]) == {"client", "scheme", "host"}
-    if backend in ASYNC_VIEWS:
-        assert info["async_views"] == ASYNC_VIEWS[backend]
+    if app in ASYNC_VIEWS:
+        assert info["async_views"] == ASYNC_VIEWS[app]
 
 
 def test_message_posted_via_one_backend_is_read_back_via_all(client, backend):
@@ -128,8 +131,8 @@ def test_message_posted_via_one_backend_is_read_back_via_all(client, backend):
     created = client.post(f"/{backend}/messages", json={"author": author, "text": text})
     assert created.status_code == 201, created.text
     row = created.json()
-    assert (row["author"], row["text"], row["via"]) == (author, text, backend)
-    for reader in BACKENDS:
+    assert (row["author"], row["text"], row["via"]) == (author, text, APPS[backend])
+    for reader in ROUTES:
         listed = client.get(f"/{reader}/messages").json()
         assert isinstance(listed, list) and len(listed) <= 50
         assert listed[0]["text"] == text, reader  # newest first

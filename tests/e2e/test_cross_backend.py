@@ -1,5 +1,5 @@
-"""The three backends side by side: for what the contract fixes, the same request gets the same
-answer (status, Content-Type, Allow, body) from /cgi/, /django/ and /fastapi/ (docs/contract.md)."""
+"""Every backend and server matrix variant side by side: for what the contract fixes, the same
+request gets the same answer (status, Content-Type, Allow, body) under every prefix (docs/contract.md)."""
 
 from datetime import datetime
 from typing import NamedTuple
@@ -7,7 +7,7 @@ from typing import NamedTuple
 import httpx
 import pytest
 
-from tests.conftest import BACKENDS
+from tests.conftest import APPS, ROUTES
 
 INTERFACES = {"cgi": "CGI", "django": "WSGI", "fastapi": "ASGI", "wsgi": "WSGI", "asgi": "ASGI", "django-asgi": "ASGI"}
 JSON = "application/json; charset=utf-8"
@@ -36,7 +36,7 @@ def observe(client: httpx.Client, backend: str, method: str, path: str, content:
             # (Django's own extra, async_views, is tested in test_contract.test_info_fields.)
             body = {"fields": sorted(set(body) - {"async_views"}), "request": body.get("request")}
     elif method != "HEAD":
-        body = response.text.replace(INTERFACES[backend], "<interface>")
+        body = response.text.replace(INTERFACES[APPS[backend]], "<interface>")
     return Answer(response.status_code, content_type, response.headers.get("allow"), body)
 
 
@@ -62,10 +62,10 @@ PROBES = {
 @pytest.mark.parametrize("probe", PROBES)
 def test_backends_give_the_same_answer(client, probe):
     method, path, content, contract = PROBES[probe]
-    answers = {backend: observe(client, backend, method, path, content) for backend in BACKENDS}
-    assert all(answer == answers[BACKENDS[0]] for answer in answers.values()), answers
+    answers = {backend: observe(client, backend, method, path, content) for backend in ROUTES}
+    assert all(answer == answers[ROUTES[0]] for answer in answers.values()), answers
     if contract is not None:
-        assert answers[BACKENDS[0]] == contract
+        assert answers[ROUTES[0]] == contract
 
 
 def comparable(row: dict) -> dict:
@@ -74,11 +74,11 @@ def comparable(row: dict) -> dict:
 
 
 def test_backends_list_the_same_messages_in_the_same_order(client):
-    for backend in BACKENDS:
+    for backend in ROUTES:
         created = client.post(f"/{backend}/messages", json={"author": "side-by-side", "text": f"via {backend}"})
         assert created.status_code == 201, created.text
-    listings = {backend: [comparable(row) for row in client.get(f"/{backend}/messages").json()] for backend in BACKENDS}
+    listings = {backend: [comparable(row) for row in client.get(f"/{backend}/messages").json()] for backend in ROUTES}
     assert all(listing == listings["cgi"] for listing in listings.values())
-    newest = listings["cgi"][: len(BACKENDS)]
-    assert [(row["text"], row["via"]) for row in newest] == [(f"via {b}", b) for b in reversed(BACKENDS)]
+    newest = listings["cgi"][: len(ROUTES)]
+    assert [(row["text"], row["via"]) for row in newest] == [(f"via {b}", APPS[b]) for b in reversed(ROUTES)]
     assert all(set(row) == {"id", "author", "text", "via", "created_at"} for row in listings["cgi"])

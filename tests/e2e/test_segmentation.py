@@ -18,12 +18,12 @@ from itertools import combinations
 
 import pytest
 
-from tests.conftest import compose, inspect_container
+from tests.conftest import PUBLIC_HOST, VARIANTS, compose, inspect_container, prefix
 
 # Who opens connections to whom (client -> servers): the design the networks implement.
 CALLS: dict[str, set[str]] = {
     # Its routes: the app servers, fcgiwrap, and the Locust UI under /locust/.
-    "nginx": {"cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi", "locust"},
+    "nginx": {"cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi", *VARIANTS, "locust"},
     "cgi": {"pgbouncer", "db"},  # PgBouncer for most rows; PostgreSQL itself for /cgi/direct/ and /cgi/poll
     "pgbouncer": {"db"},
     "django": {"db"},
@@ -31,16 +31,21 @@ CALLS: dict[str, set[str]] = {
     "wsgi": {"db"},
     "asgi": {"db"},
     "django-asgi": {"db"},
+    **{variant: {"db"} for variant in VARIANTS},
     "migrate": {"db"},
     "db": set(),
     # The edge, and each HTTP app server directly (the benchmark's direct cells);
     # workers also report to the master.
-    "locust": {"nginx", "django", "fastapi", "wsgi", "asgi", "django-asgi"},
-    "locust-worker": {"nginx", "django", "fastapi", "wsgi", "asgi", "django-asgi", "locust"},
+    "locust": {"nginx", "django", "fastapi", "wsgi", "asgi", "django-asgi", *VARIANTS},
+    "locust-worker": {"nginx", "django", "fastapi", "wsgi", "asgi", "django-asgi", *VARIANTS, "locust"},
 }
 # Pairs that share a network though neither calls the other, each with its reason.
 ALSO_LINKED: dict[frozenset[str], str] = {
     frozenset({"django", "migrate"}): "django's data network carries its migrate job, which exits before django starts",
+    **{
+        frozenset(pair): "the server matrix's variants share one front and one data network (three /28s were left)"
+        for pair in combinations(VARIANTS, 2)
+    },
 }
 # The ports each service listens on (locust: the web UI and the workers' port).
 LISTENS: dict[str, tuple[int, ...]] = {
@@ -52,11 +57,12 @@ LISTENS: dict[str, tuple[int, ...]] = {
     "asgi": (8000,),
     "django-asgi": (8000,),
     "pgbouncer": (6432,),
+    **{variant: (8000,) for variant in VARIANTS},
     "db": (5432,),
     "locust": (8089, 5557),
 }
 ONE_SHOTS = {"migrate"}  # exited by the time the tests run: checked in the compose file only
-HTTP_BACKENDS = ("django", "fastapi", "wsgi", "asgi", "django-asgi")
+HTTP_BACKENDS = ("django", "fastapi", "wsgi", "asgi", "django-asgi", *VARIANTS)
 # Connections tried at once in a container: few, so a container's pids limit holds.
 PARALLEL_PROBES = 8
 PROBE_SECONDS = 3
@@ -153,7 +159,8 @@ def test_a_service_reaches_exactly_the_services_it_is_linked_to(opened_by, sourc
 
 # --- Whose forwarding headers a backend believes ------------------------------------
 
-FORGED = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+# Host: a name every backend answers for (Django's ALLOWED_HOSTS has no variant's service name).
+FORGED = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "Host": PUBLIC_HOST}
 # Run in the Locust container (Python, no curl): a request straight to an app server.
 ASK_INFO = """
 import json, sys, urllib.request
@@ -164,7 +171,7 @@ print(urllib.request.urlopen(request, timeout=10).read().decode())
 
 def info_from(peer: str, backend: str) -> dict:
     """/info's `request` as the backend saw a request from `peer` carrying FORGED headers."""
-    url = f"http://{backend}:8000/{backend}/info"
+    url = f"http://{backend}:8000/{prefix(backend)}/info"
     if peer == "nginx":  # curl, no Python in the edge's image
         headers = [arg for name, value in FORGED.items() for arg in ("-H", f"{name}: {value}")]
         output = compose("exec", "-T", "nginx", "curl", "-fsS", "--max-time", "10", *headers, url).stdout
@@ -186,5 +193,6 @@ def test_forwarding_headers_count_from_nginx_alone_on_the_front_network(backend)
     from_nginx = info_from("nginx", backend)
     assert (from_nginx["client"], from_nginx["scheme"]) == ("203.0.113.9", "https")
     from_locust = info_from("locust", backend)
-    assert from_locust["client"] == address_on("locust", f"_{backend}-front")
+    front = "was-front" if backend in VARIANTS else f"{backend}-front"
+    assert from_locust["client"] == address_on("locust", f"_{front}")
     assert from_locust["scheme"] == "http"

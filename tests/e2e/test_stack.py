@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import HTTP_PORT, HTTPS_PORT, LONG_RUNNING, LOOPBACK, compose, inspect_container
+from tests.conftest import HTTP_PORT, HTTPS_PORT, LONG_RUNNING, LOOPBACK, VARIANTS, compose, inspect_container
 
 
 def test_nginx_config_is_valid_in_the_running_image():
@@ -41,7 +41,7 @@ def test_only_the_edge_publishes_and_only_its_two_ports_on_loopback():
 
 
 def test_no_secret_in_any_environment():
-    for service in ("db", "django", "fastapi", "cgi", "wsgi", "asgi", "django-asgi", "pgbouncer"):
+    for service in ("db", "django", "fastapi", "cgi", "wsgi", "asgi", "django-asgi", "pgbouncer", *VARIANTS):
         env = "\n".join(inspect_container(service)["Config"]["Env"])
         password = compose("exec", "-T", service, "cat", "/run/secrets/gateway/db_password").stdout
         assert len(password) >= 32

@@ -7,6 +7,7 @@ longer fits fails here, before any stack starts.
 """
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +72,36 @@ def test_pgbouncers_pool_is_counted_once_whatever_cgis_replicas() -> None:
     # More CGI replicas add their processes' connections, never another pool.
     per_cgi = connection_budget.per_replica(settings)["cgi"]
     assert connection_budget.budget(settings, {"cgi": 3}) == connection_budget.budget(settings) + 2 * per_cgi
+
+
+def test_the_defaults_fit_with_every_server_matrix_variant_running() -> None:
+    settings = connection_budget.read_settings()
+    assert connection_budget.budget(settings, connection_budget.whole_matrix()) <= connection_budget.available()
+
+
+def test_a_variant_counts_only_when_running() -> None:
+    settings = connection_budget.read_settings()
+    alone = connection_budget.budget(settings)
+    with_one = connection_budget.budget(settings, {"was-granian-wsgi": 1})
+    assert with_one - alone == connection_budget.per_variant(settings)["was-granian-wsgi"] > 0
+
+
+def test_gunicorn_sync_workers_follow_the_container_cores() -> None:
+    # gunicorn_sync.conf.py: 2 x CONTAINER_CPUS + 1 workers, one connection each.
+    settings = connection_budget.read_settings()
+    for cpus in (1, 2, 8):
+        sizes = connection_budget.per_variant(settings | {"CONTAINER_CPUS": str(cpus)})
+        assert sizes["was-gunicorn-sync"] == 2 * cpus + 1
+
+
+def test_the_variants_are_the_compose_files_matrix_profile() -> None:
+    compose_file = (ROOT / "docker-compose.yml").read_text()
+    services = re.findall(r"^  ([a-z0-9-]+):\n    <<: \*was-variant$", compose_file, re.MULTILINE)
+    assert tuple(services) == connection_budget.VARIANTS
+
+
+def test_the_command_counts_a_running_variant() -> None:
+    result = run_tool("was-gunicorn-sync=1")
+    needed = connection_budget.budget(connection_budget.read_settings(), {"was-gunicorn-sync": 1})
+    assert result.returncode == 0, result.stderr
+    assert "was-gunicorn-sync=1" in result.stdout and f"may open {needed} of" in result.stdout
