@@ -53,4 +53,7 @@ graceful_timeout = 20
 
 # The root filesystem is read-only: heartbeat files on the /tmp tmpfs.
 worker_tmp_dir = "/tmp"  # noqa: S108 - a private tmpfs, not a shared /tmp
+# No control socket: Gunicorn >= 25.1 opens one in $HOME, on the read-only root.
+# https://docs.gunicorn.org/en/stable/settings.html#control-socket-disable
+control_socket_disable = True
 accesslog = "-"
