@@ -39,6 +39,21 @@ BACKEND_NAMES = {
 } | {variant: f"{LADDER[variant].app}, {LADDER[variant].server}" for variant in VARIANTS}
 
 
+# The ladder's questions (issue 9), each a ratio of two backends' medians on the
+# same workloads, straight at each server (the direct route: no edge in between):
+# what a framework costs on one server, what a server costs for one app.
+LADDER_RATIOS = (
+    ("plain WSGI callable ÷ Django, both Gunicorn gthread", "wsgi", "django"),
+    ("plain ASGI callable ÷ FastAPI, both Uvicorn --workers", "asgi", "fastapi"),
+    ("Django under ASGI (Uvicorn) ÷ Django under WSGI (Gunicorn gthread)", "django-asgi", "django"),
+    ("the lab's Gunicorn gthread ÷ Gunicorn sync, 1 worker (tutorial default)", "django", "was-gunicorn-sync-1"),
+    ("the lab's Gunicorn gthread ÷ Gunicorn sync, 2 x cores + 1", "django", "was-gunicorn-sync"),
+    ("the lab's Gunicorn gthread ÷ Granian WSGI", "django", "was-granian-wsgi"),
+    ("the lab's Uvicorn --workers ÷ Gunicorn with UvicornWorker", "fastapi", "was-uvicorn-worker"),
+    ("the lab's Uvicorn --workers ÷ Granian ASGI", "fastapi", "was-granian-asgi"),
+)
+
+
 @dataclass(frozen=True)
 class CellFigures:
     runs: int
@@ -96,6 +111,35 @@ def _matrix_table(figures: dict[str, CellFigures]) -> list[str]:
     return lines
 
 
+def _ladder_table(figures: dict[str, CellFigures]) -> list[str]:
+    """LADDER_RATIOS as rows, workloads as columns; only rows whose two backends ran."""
+
+    def median_of(backend: str, workload: str) -> float | None:
+        cell = figures.get(f"direct-{backend}-{workload}")
+        return cell.middle if cell and cell.middle else None
+
+    workloads = [w for w in WORKLOADS if any(f"direct-{b}-{w}" in figures for _, b, _ in LADDER_RATIOS)]
+    rows = []
+    for question, numerator, denominator in LADDER_RATIOS:
+        ratios = []
+        for workload in workloads:
+            top, bottom = median_of(numerator, workload), median_of(denominator, workload)
+            ratios.append("-" if top is None or bottom is None else f"{top / bottom:.2f}")
+        if any(ratio != "-" for ratio in ratios):
+            rows.append(f"| {question} | " + " | ".join(ratios) + " |")
+    if not rows:
+        return []
+    return [
+        "The ladder: each row a ratio of two medians straight at the servers (direct),"
+        " above 1 where the first one is faster:",
+        "",
+        "| ratio | " + " | ".join(f"`{w}`" for w in workloads) + " |",
+        "|---|" + "---:|" * len(workloads),
+        *rows,
+        "",
+    ]
+
+
 def _spread_sentence(figures: dict[str, CellFigures], runs: int) -> str:
     if runs < 2:
         return (
@@ -125,6 +169,7 @@ def render(runs: list[Summary]) -> str:
         "",
         *_matrix_table(figures),
         "",
+        *_ladder_table(figures),
     ]
     static = figures.get(f"edge-nginx-{STATIC_WORKLOAD}")
     if static:

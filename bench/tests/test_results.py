@@ -108,6 +108,25 @@ def test_figures_take_the_median_and_the_spread_of_the_newest_commits_runs(summa
     assert f"The edge's static file did {throughput(summary)['edge-nginx-static']:,.0f} req/s." in text
 
 
+def test_figures_answer_the_ladders_questions_as_ratios_of_direct_medians(summary: Summary, tmp_path: Path) -> None:
+    run = copy.deepcopy(summary)
+    django = next(cell for cell in run["cells"] if cell["slug"] == "direct-django-hello")
+    for backend, factor in (("wsgi", 1.6), ("was-gunicorn-sync-1", 0.25)):
+        cell = copy.deepcopy(django)
+        cell["slug"], cell["backend"] = f"direct-{backend}-hello", backend
+        cell["stats"]["requests_per_second"] = django["stats"]["requests_per_second"] * factor
+        run["cells"].append(cell)
+    results, readme = tmp_path / "results", tmp_path / "README.md"
+    _keep_runs(results, [run])
+    readme.write_text(README)
+    assert figures.main([f"--results={results}", f"--readme={readme}"]) == 0
+    text = readme.read_text()
+    assert "| ratio | `hello` |" in text
+    assert "| plain WSGI callable ÷ Django, both Gunicorn gthread | 1.60 |" in text
+    assert "| the lab's Gunicorn gthread ÷ Gunicorn sync, 1 worker (tutorial default) | 4.00 |" in text
+    assert "FastAPI" not in text.split("| ratio |")[1]  # rows whose backends did not run are left out
+
+
 def test_figures_of_a_single_run_claim_no_spread(bench_reports: Path, tmp_path: Path) -> None:
     results, readme = tmp_path / "results", tmp_path / "README.md"
     keep.keep(bench_reports / "latest", results)
