@@ -170,7 +170,7 @@ def test_bench_writes_every_report_file_and_the_report_renders(browser: Browser,
     page = browser.new_page()
     page.goto(f"{PUBLIC_ORIGIN}/reports/latest/report.html")
     charts = page.locator("svg.bars")
-    assert charts.count() == 2  # one per workload: static, hello (tests/e2e/test_report.py: the rest)
+    assert charts.count() == 3  # one per workload: calibration, static, hello (tests/e2e/test_report.py: the rest)
     box = charts.first.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 50
     expect(page.get_by_role("columnheader", name="CPU seconds per 1,000 requests").first).to_be_visible()

@@ -63,8 +63,13 @@ def test_report_groups_every_backend_by_workload_with_each_cell_over_time(contex
     hello = page.locator("section[data-workload='hello']")
     assert series(hello, "svg.bars") == ["edge,direct"]  # edge and direct paired in one chart
     bars = hello.locator("rect.bar").evaluate_all("bars => bars.map(b => [b.dataset.series, b.dataset.label])")
-    # CGI has no direct route (fcgiwrap speaks only FastCGI).
-    assert sorted(bars) == [["direct", "fastapi"], ["edge", "cgi"], ["edge", "fastapi"]]
+    # CGI has no direct route (fcgiwrap speaks only FastCGI). Each bar names its
+    # backend with the ladder's interface, server and app (bench/matrix.py LADDER).
+    cgi, fastapi = (
+        "cgi (CGI · fcgiwrap, a process per request · plain CGI script)",
+        ("fastapi (ASGI · Uvicorn --workers (the lab's) · FastAPI)"),
+    )
+    assert sorted(bars) == [["direct", fastapi], ["edge", cgi], ["edge", fastapi]]
     for box in hello.locator("rect.bar").all():
         assert float(box.get_attribute("width")) > 0
     # Every cell over time, from wrk's own per-second counters: a drawn line each.
