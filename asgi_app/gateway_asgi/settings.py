@@ -7,8 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from psycopg.conninfo import make_conninfo
-
 
 def required(name: str) -> str:
     value = os.environ.get(name)
@@ -60,6 +58,11 @@ class Settings:
 
     def conninfo(self) -> str:
         """libpq connection string; the password comes from its file, never from the environment."""
+        # psycopg is imported here, not at the top: Uvicorn's supervisor process
+        # reads ServerSettings from this module and never connects, and the
+        # import would cost it ~9 MiB for as long as it runs (README: Measured).
+        from psycopg.conninfo import make_conninfo
+
         return make_conninfo(
             host=self.postgres_host,
             port=self.postgres_port,

@@ -1,6 +1,8 @@
 """settings.ServerSettings: whom Uvicorn trusts and how many connections, read strictly from the environment."""
 
 import ipaddress
+import subprocess
+import sys
 
 import pytest
 from gateway_asgi.settings import ServerSettings
@@ -49,3 +51,11 @@ def test_a_missing_connection_size_is_named(monkeypatch: pytest.MonkeyPatch, nam
     monkeypatch.delenv(name)
     with pytest.raises(RuntimeError, match=f"^environment variable {name} must be set"):
         ServerSettings.from_env()
+
+
+def test_the_supervisor_imports_no_database_driver() -> None:
+    """serve.py runs Uvicorn's supervisor, which never connects: psycopg would only
+    cost it memory for as long as it runs (README: Measured)."""
+    probe = "import sys, gateway_asgi.serve; print(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,6 +1,8 @@
 """settings.py: every value from the environment, none defaulted, the password from its file."""
 
 import ipaddress
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,11 @@ def test_missing_app_setting_is_named(monkeypatch: pytest.MonkeyPatch, name: str
     monkeypatch.delenv(name, raising=False)
     with pytest.raises(MissingSetting, match=f"^environment variable {name} is not set$"):
         AppSettings.from_env()
+
+
+def test_the_supervisor_imports_no_database_driver() -> None:
+    """serve.py runs Uvicorn's supervisor, which never connects: psycopg would only
+    cost it memory for as long as it runs (README: Measured)."""
+    probe = "import sys, gateway_fastapi.serve; print(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
