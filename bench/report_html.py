@@ -164,8 +164,20 @@ def _cell_row(record: dict[str, Any]) -> str:
     return f'<tr data-slug="{escape(record["slug"])}">{"".join(cells)}</tr>'
 
 
-def _over_time(record: dict[str, Any]) -> str:
-    """The cell second by second: answers and failures per second, and latency where recorded."""
+def littles_law_ms(connections: int, per_second: list[float | None]) -> list[float | None]:
+    """Mean latency per whole second of a closed-loop run with no think time:
+    connections ÷ answers per second (Little's law, every connection always has
+    one request in flight). The first and the last second are partial: None."""
+    whole = range(1, len(per_second) - 1)
+    return [
+        connections / per_second[i] * 1000 if i in whole and per_second[i] else None for i in range(len(per_second))
+    ]
+
+
+def _over_time(record: dict[str, Any], connections: int | None = None) -> str:
+    """The cell second by second: answers and failures per second, and latency: the
+    generator's percentiles where it records them (Locust), else the mean that
+    Little's law gives for wrk's closed loop of `connections`."""
     series = record.get("series")
     if not series or not series["requests_per_second"]:
         return ""
@@ -188,12 +200,17 @@ def _over_time(record: dict[str, Any]) -> str:
     latency = [Line(key[:3], points(series[key])) for key in ("p50_ms", "p95_ms", "p99_ms") if series.get(key)]
     if latency:
         charts.append(line_chart(f"{title}: latency", latency, "second of the run", "ms"))
+    elif connections:
+        mean = [Line("mean", points(littles_law_ms(connections, series["requests_per_second"])))]
+        charts.append(
+            line_chart(f"{title}: mean latency (connections ÷ answers per second)", mean, "second of the run", "ms")
+        )
     return "\n".join(charts)
 
 
-def workload_section(workload: str, records: list[dict[str, Any]]) -> str:
+def workload_section(workload: str, records: list[dict[str, Any]], connections: int | None = None) -> str:
     """One chart with every backend side by side (edge and direct paired), the cells' table,
-    and each cell over time."""
+    and each cell over time (`connections`: wrk's closed loop, for its mean latency)."""
     backends = list(dict.fromkeys(backend_label(r) for r in records))
     routes = [route for route in ROUTES if any(r["route"] == route for r in records)]
     routes += sorted({r["route"] for r in records} - set(routes))
@@ -202,7 +219,7 @@ def workload_section(workload: str, records: list[dict[str, Any]]) -> str:
         Series(route, [rps(lookup[(b, route)]) if (b, route) in lookup else None for b in backends]) for route in routes
     ]
     rows = "".join(_cell_row(r) for r in records)
-    over_time = [chart for chart in (_over_time(r) for r in records) if chart]
+    over_time = [chart for chart in (_over_time(r, connections) for r in records) if chart]
     return "\n".join(
         [
             f'<section id="workload-{escape(workload)}" data-workload="{escape(workload)}">',
@@ -230,6 +247,8 @@ def render_html(summary: Summary) -> str:
     groups = by_workload(summary["cells"])
     nav = "".join(f'<li><a href="#workload-{escape(w)}">{escape(w)}</a></li>' for w in groups)
     verdict = "".join(f"<li>{escape(line)}</li>" for line in verdict_lines(summary))
+    load = summary["load"]
+    wrk_connections = load["users"] if load.get("generator") == "wrk" else None
     return page(
         f"Gateway Lab benchmark, {summary['created']}",
         [
@@ -243,11 +262,13 @@ def render_html(summary: Summary) -> str:
             "<p>CPU seconds per 1,000 requests: the container's mean cores busy under load ÷ requests per "
             "second x 1,000, for the hops a cell passes through (what each costs, even where they share cores). "
             "Over time: answers per second by the generator's own count (wrk: loadtest/wrk/report.lua's "
-            "per-second counters; Locust: its stats history, with latency).</p>",
+            "per-second counters, and the mean latency Little's law gives for its closed loop, connections ÷ "
+            "answers per second, since wrk hands its scripts no per-request times; Locust: its stats history, "
+            "with percentiles).</p>",
             f'<nav aria-label="Workloads"><ul>{nav}</ul></nav>',
             listing("Warnings", summary["warnings"], "warnings"),
             listing("Flags", summary.get("flags", []), "warnings"),
-            *(workload_section(workload, records) for workload, records in groups.items()),
+            *(workload_section(workload, records, wrk_connections) for workload, records in groups.items()),
             listing("Notes", summary["notes"], "notes"),
         ],
     )

@@ -11,6 +11,7 @@ from bench.docker_stats import ServiceUsage, summarize
 from bench.execution import LOAD_GENERATOR, CellOutcome
 from bench.generators import Load, WrkGenerator
 from bench.matrix import CALIBRATION_PATH, IO_WAIT_MS, QUERIES_PER_REQUEST, STATIC_PATH, build_matrix
+from bench.report_html import littles_law_ms, render_html
 from bench.summary import build_summary, render_markdown
 from bench.tests.conftest import VALID_RUN, run_bench
 from bench.wrk_result import parse, parse_server_timing
@@ -267,3 +268,17 @@ def test_cgi_cells_record_the_server_timing_of_their_responses(tmp_path: Path) -
     assert f"= {db['server_timing']['sum_mean_ms']:.1f} ms in the process per request" in line
     markdown = (tmp_path / "latest" / "summary.md").read_text()
     assert "## CGI cost per request, phase by phase" in markdown and f"- {line}" in markdown
+
+
+def test_wrk_cells_show_the_mean_latency_littles_law_gives(wrk_reports: Path) -> None:
+    # 20 connections always in flight: 200 answers in a second is 100 ms each; partial seconds say nothing.
+    assert littles_law_ms(20, [50, 200, 100, 10]) == [None, 100.0, 200.0, None]
+    summary = _summary(wrk_reports)
+    title = ": mean latency (connections ÷ answers per second)"
+    assert summary["load"]["generator"] == "wrk" and summary["cells"][0]["series"]
+    for cell in summary["cells"]:
+        cell["series"] = {"requests_per_second": [50, 200, 100, 10], "failures_per_second": [0, 0, 0, 0]}
+    html = render_html(summary)
+    assert title in html and html.count('class="line" data-series="mean"') == len(summary["cells"])  # a line per cell
+    summary["load"]["generator"] = "locust"  # Locust records percentiles itself: no derived line
+    assert title not in render_html(summary)
