@@ -80,8 +80,9 @@ bench-compare: ## req/s of report B over report A per cell (A=reports/... B=repo
 bench-keep: ## copy a run's summary.json to docs/results/ to commit (RUN=reports/latest)
 	@python3 -m bench keep $(RUN)
 
-bench-figures: ## the README's benchmark figures and spread from docs/results/*/summary.json
+bench-figures: ## the README's benchmark figures and spread from docs/results/*/ (and the ladder's from docs/results/ladder/*/)
 	@python3 -m bench figures
+	@if [ -d docs/results/ladder ]; then python3 -m bench figures --results docs/results/ladder --block ladder; fi
 
 measure: bootstrap ## time a warm start and sum idle memory (the README's numbers)
 	@python3 -m bench measure

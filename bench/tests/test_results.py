@@ -118,9 +118,10 @@ def test_figures_answer_the_ladders_questions_as_ratios_of_direct_medians(summar
         run["cells"].append(cell)
     results, readme = tmp_path / "results", tmp_path / "README.md"
     _keep_runs(results, [run])
-    readme.write_text(README)
-    assert figures.main([f"--results={results}", f"--readme={readme}"]) == 0
+    readme.write_text(README + "\n<!-- ladder:begin -->\nold ladder\n<!-- ladder:end -->\n")
+    assert figures.main([f"--results={results}", f"--readme={readme}", "--block=ladder"]) == 0
     text = readme.read_text()
+    assert "old figures" in text and "old ladder" not in text  # only the block named is rewritten
     assert "| ratio | `hello` |" in text
     assert "| plain WSGI callable ÷ Django, both Gunicorn gthread | 1.60 |" in text
     assert "| the lab's Gunicorn gthread ÷ Gunicorn sync, 1 worker (tutorial default) | 4.00 |" in text
