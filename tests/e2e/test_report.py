@@ -73,7 +73,8 @@ def test_report_groups_every_backend_by_workload_with_each_cell_over_time(contex
     for box in hello.locator("rect.bar").all():
         assert float(box.get_attribute("width")) > 0
     # Every cell over time, from wrk's own per-second counters: a drawn line each.
-    assert series(hello, "svg.lines") == ["answers,failed"] * 3
+    # and its mean latency by Little's law (wrk's closed loop: connections ÷ answers per second).
+    assert series(hello, "svg.lines") == ["answers,failed", "mean"] * 3
     assert hello.locator("svg.lines polyline[data-series='answers']").count() == 3
     assert page.locator("section[data-workload='static'] tr[data-slug='edge-nginx-static']").count() == 1
     assert_sound_and_saved(visit, ssl_context, "report")
