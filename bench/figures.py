@@ -224,11 +224,8 @@ def main(argv: list[str]) -> int:
         return 1
     runs = newest_repeats(summaries)
     try:
-        source = (
-            str(options.results.resolve().relative_to(PROJECT_DIR))
-            if options.results.resolve().is_relative_to(PROJECT_DIR)
-            else str(options.results)
-        )
+        results = options.results.resolve()
+        source = str(results.relative_to(PROJECT_DIR) if results.is_relative_to(PROJECT_DIR) else options.results)
         rendered = render(runs, options.block, source)
         options.readme.write_text(replace_block(options.readme.read_text(), rendered, options.block))
     except ValueError as error:
