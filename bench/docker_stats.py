@@ -52,6 +52,11 @@ def parse_stats_line(line: str) -> tuple[str, float, int]:
 def sample_services(services_by_container: dict[str, str]) -> dict[str, tuple[float, int]]:
     """One snapshot summed per service (scaled services have several containers)."""
     output = subprocess.run(STATS_COMMAND, capture_output=True, text=True, check=True, timeout=30).stdout
+    return snapshot_of(output, services_by_container)
+
+
+def snapshot_of(output: str, services_by_container: dict[str, str]) -> dict[str, tuple[float, int]]:
+    """`docker stats` output summed per service; containers not named are left out."""
     snapshot: dict[str, tuple[float, int]] = {}
     for line in output.splitlines():
         if not line.strip():
@@ -92,30 +97,64 @@ class StatsSampler:
     """Samples in a background thread until stopped.
 
     `docker stats --no-stream` itself takes about two seconds (it waits for
-    two readings to compute CPU), which sets the sampling period.
+    two readings to compute CPU), which sets the sampling period. With
+    `wait_for_last=False`, stopping ends the sample then under way and drops
+    it, unless there is no other: it would straddle the end of what was
+    sampled, and waiting for it costs up to a period.
     """
 
-    def __init__(self, services_by_container: dict[str, str], during: str | None = None) -> None:
+    def __init__(
+        self, services_by_container: dict[str, str], during: str | None = None, wait_for_last: bool = True
+    ) -> None:
         self._services_by_container = services_by_container
         self._during = during
+        self._wait_for_last = wait_for_last
         self._samples: list[dict[str, tuple[float, int]]] = []
         self._stopping = threading.Event()
+        self._lock = threading.Lock()  # a sample is kept, or the in-flight one ended, never both
+        self._process: subprocess.Popen[str] | None = None
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> dict[str, tuple[float, int]]:
+        with self._lock:
+            if self._stopping.is_set() and self._samples:
+                raise subprocess.SubprocessError("stopped")
+            self._process = subprocess.Popen(
+                STATS_COMMAND, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+            )
+        with self._process as process:
+            try:
+                output, _ = process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+        if process.returncode:
+            raise subprocess.CalledProcessError(process.returncode, STATS_COMMAND)
+        return snapshot_of(output, self._services_by_container)
 
     def _run(self) -> None:
         while not self._stopping.is_set():
             try:
-                self._samples.append(sample_services(self._services_by_container))
+                sample = self._sample()
             except (subprocess.SubprocessError, ValueError, KeyError):
-                self._stopping.wait(1)  # engine busy or a container vanished
+                self._stopping.wait(1)  # engine busy, a container vanished, or stopped
+                continue
+            with self._lock:
+                if self._wait_for_last or not (self._stopping.is_set() and self._samples):
+                    self._samples.append(sample)
 
     def __enter__(self) -> "StatsSampler":
         self._thread.start()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._stopping.set()
-        self._thread.join()
+        with self._lock:
+            self._stopping.set()
+            cut_short = not self._wait_for_last and bool(self._samples)
+            if cut_short and self._process is not None and self._process.poll() is None:
+                self._process.kill()
+        if not cut_short:
+            self._thread.join()
 
     def usage(self) -> dict[str, ServiceUsage]:
         return summarize(self._samples, self._during)

@@ -4,7 +4,8 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -59,15 +60,20 @@ class Executor(Protocol):
         """A reason not to start, or None."""
         ...
 
-    def prepare(self, directory: Path) -> None:
-        """Make the cells' output directory writable for the generator, and have it ready to start."""
+    def session(self, directory: Path, run_id: str, seconds: float) -> AbstractContextManager[None]:
+        """The generator ready to write the cells' files into directory, for up to
+        seconds; whatever it started for them is gone on leaving, also on an error."""
         ...
 
-    def start(self, cell: Cell, load: Load, directory: Path, run_id: str, log: IO[str]) -> subprocess.Popen[str]:
+    def start(self, cell: Cell, load: Load, directory: Path, log: IO[str]) -> subprocess.Popen[str]:
         """Start the cell's generator, writing its files into directory and its output into log."""
         ...
 
-    def sampler(self, cell: Cell, run_id: str) -> Sampler:
+    def stop(self, process: subprocess.Popen[str]) -> None:
+        """End a cell's generator that ran past its deadline."""
+        ...
+
+    def sampler(self, cell: Cell) -> Sampler:
         """What samples resource use while the cell runs."""
         ...
 
@@ -82,21 +88,69 @@ def services_measured(cells: list[Cell]) -> set[str]:
     return needed | {cell.backend for cell in cells if cell.workload not in EDGE_WORKLOADS}
 
 
-class ComposeExecutor:
-    """`docker compose run --rm` of the generator's service, one container per cell.
+class GeneratorContainer:
+    """The run's one container of the generator's service, idle between cells:
+    each cell's generator is `docker exec`'d into it.
 
-    A fresh container per cell keeps cells independent and lets `docker stats`
-    attribute the load generator's own CPU to it.
+    Starting a container per cell (`compose run`) took about 3 s of every cell
+    on a 2-core host; an exec takes a fraction of one. The generator's own CPU
+    stays its own: wrk reads it from its process (report.lua), and `docker
+    stats` of this container, sampled only while a cell's process runs, is
+    that process's, the idle `sleep` costing nothing.
+    """
+
+    def __init__(self, compose: Compose, service: str, name: str, directory: Path, seconds: float) -> None:
+        self.compose = compose
+        self.service = service
+        self.name = name
+        self.directory = directory
+        self.seconds = seconds
+        self.running = False
+
+    def start(self) -> None:
+        self.running = True  # before the call: an interrupted start is still removed
+        # `--rm` with `sleep` bounded by the run's length: a container the bench
+        # could not remove (it was killed) removes itself.
+        self.compose(
+            "run",
+            "--detach",
+            "--rm",
+            "--no-deps",  # measure the running stack, never start or restart it
+            f"--name={self.name}",
+            f"--volume={self.directory.resolve()}:{CONTAINER_OUTPUT}",
+            "--entrypoint=sleep",
+            self.service,
+            f"{self.seconds:.0f}",
+        )
+
+    def remove(self) -> None:
+        """Gone, and whatever runs in it (`--force`: `sleep` as PID 1 ignores SIGTERM)."""
+        if self.running:
+            subprocess.run(["docker", "rm", "--force", self.name], capture_output=True, timeout=60)
+            self.running = False
+
+    def exec_command(self, command: list[str]) -> list[str]:
+        return ["docker", "exec", self.name, *command]
+
+
+class ComposeExecutor:
+    """The generator's compose service: one container per run, a `docker exec` per cell.
+
+    The container joins the service's networks (the edge, the app servers'
+    fronts) and is sampled with the stack by `docker stats`, so the load
+    generator's own CPU shows beside the services'.
     """
 
     def __init__(self, compose: Compose, generator: Generator, service: str | None = None) -> None:
         self.compose = compose
         self.generator = generator
         self.service = service or generator.service
+        self.services: dict[str, str] = {}  # the stack's containers: name -> service
+        self.container: GeneratorContainer | None = None
 
     def unavailable(self, cells: list[Cell]) -> str | None:
-        # The cells' own containers come from the service's config; what they
-        # measure must already run (`run --no-deps` starts nothing).
+        # The generator's container comes from the service's config; what the
+        # cells measure must already run (`run --no-deps` starts nothing).
         if shutil.which(self.compose.command[0]) is None:
             return f"{self.compose.command[0]} not found"
         try:
@@ -106,8 +160,10 @@ class ComposeExecutor:
         missing = sorted(services_measured(cells) - running)
         return f"not running: {', '.join(missing)} (start the stack with `make up`)" if missing else None
 
-    def prepare(self, directory: Path) -> None:
-        """Let the container's user write the cell files into a bind mount; build its image if missing."""
+    @contextmanager
+    def session(self, directory: Path, run_id: str, seconds: float) -> Iterator[None]:
+        """Let the container's user write the cell files into a bind mount, build
+        its image if missing, start the container; remove it on leaving."""
         try:
             os.chown(directory, GENERATOR_UIDS.get(self.generator.name, -1), -1)
         except PermissionError:
@@ -115,30 +171,42 @@ class ComposeExecutor:
         # `up` builds no profiled service (wrk); cached, this takes a second,
         # and the first cell does not time an image build.
         self.compose("build", "--quiet", self.service)
+        # The stack's containers are the same for the whole run: read once, not per cell.
+        self.services = self.compose.running_services()
+        self.container = GeneratorContainer(self.compose, self.service, f"gateway-bench-{run_id}", directory, seconds)
+        try:
+            self.container.start()
+            yield
+        finally:
+            self.container.remove()
 
-    def container_name(self, cell: Cell, run_id: str) -> str:
-        return f"gateway-bench-{run_id}-{cell.slug}"
+    def _container(self) -> GeneratorContainer:
+        if self.container is None:
+            raise RuntimeError("no session: run cells inside ComposeExecutor.session()")
+        return self.container
 
-    def command(self, cell: Cell, load: Load, directory: Path, run_id: str) -> list[str]:
-        return [
-            *self.compose.command,
-            "run",
-            "--rm",
-            "--no-deps",  # measure the running stack, never start or restart it
-            f"--name={self.container_name(cell, run_id)}",
-            f"--volume={directory.resolve()}:{CONTAINER_OUTPUT}",
-            self.service,
-            *self.generator.command(cell, load, f"{CONTAINER_OUTPUT}/{cell.slug}"),
-        ]
+    def command(self, cell: Cell, load: Load) -> list[str]:
+        container = self._container()
+        return container.exec_command(self.generator.command(cell, load, f"{CONTAINER_OUTPUT}/{cell.slug}"))
 
-    def start(self, cell: Cell, load: Load, directory: Path, run_id: str, log: IO[str]) -> subprocess.Popen[str]:
-        command = self.command(cell, load, directory, run_id)
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=self.compose.project_dir)
+    def start(self, cell: Cell, load: Load, directory: Path, log: IO[str]) -> subprocess.Popen[str]:
+        container = self._container()
+        if not container.running:  # the previous cell overran and took it down
+            container.start()
+        return subprocess.Popen(self.command(cell, load), stdout=log, stderr=subprocess.STDOUT)
 
-    def sampler(self, cell: Cell, run_id: str) -> Sampler:
-        services = self.compose.running_services()
-        services[self.container_name(cell, run_id)] = LOAD_GENERATOR
-        return StatsSampler(services, during=LOAD_GENERATOR)
+    def stop(self, process: subprocess.Popen[str]) -> None:
+        # An exec'd process outlives its `docker exec` client: removing the
+        # container ends it; the next cell starts a new one.
+        self._container().remove()
+        process.terminate()
+        process.wait()
+
+    def sampler(self, cell: Cell) -> Sampler:
+        services = {**self.services, self._container().name: LOAD_GENERATOR}
+        # Started once the cell's process is: a sample still under way when it
+        # ends would reach past the load, and waiting for it costs up to 2 s.
+        return StatsSampler(services, during=LOAD_GENERATOR, wait_for_last=False)
 
     def stack(self) -> dict[str, Any]:
         return {"engine": engine_version(), "settings": self.compose.size_settings()}
@@ -167,16 +235,20 @@ class LocalExecutor:
     def unavailable(self, cells: list[Cell]) -> str | None:
         return None if shutil.which(self.executable) else f"{self.executable} not found"
 
-    def prepare(self, directory: Path) -> None:
-        return None  # the generator runs as this user
+    def session(self, directory: Path, run_id: str, seconds: float) -> AbstractContextManager[None]:
+        return nullcontext()  # the generator runs as this user, a process per cell
 
-    def command(self, cell: Cell, load: Load, directory: Path, run_id: str) -> list[str]:
+    def command(self, cell: Cell, load: Load, directory: Path) -> list[str]:
         return self.generator.command(cell, load, str(directory / cell.slug))
 
-    def start(self, cell: Cell, load: Load, directory: Path, run_id: str, log: IO[str]) -> subprocess.Popen[str]:
-        return subprocess.Popen(self.command(cell, load, directory, run_id), stdout=log, stderr=subprocess.STDOUT)
+    def start(self, cell: Cell, load: Load, directory: Path, log: IO[str]) -> subprocess.Popen[str]:
+        return subprocess.Popen(self.command(cell, load, directory), stdout=log, stderr=subprocess.STDOUT)
 
-    def sampler(self, cell: Cell, run_id: str) -> Sampler:
+    def stop(self, process: subprocess.Popen[str]) -> None:
+        process.terminate()
+        process.wait()
+
+    def sampler(self, cell: Cell) -> Sampler:
         return NoSampler()
 
     def stack(self) -> dict[str, Any]:
@@ -188,23 +260,25 @@ def run_cell(
     cell: Cell,
     load: Load,
     directory: Path,
-    run_id: str,
     executor: Executor,
     on_tick: Callable[[float], None],
 ) -> CellOutcome:
-    """Run one cell to completion, ticking about twice a second."""
+    """Run one cell to completion, ticking about twice a second; inside the executor's session."""
     log_path = directory / f"{cell.slug}.log"
-    with log_path.open("w") as log, executor.sampler(cell, run_id) as sampler:
-        process = executor.start(cell, load, directory, run_id, log)
+    with log_path.open("w") as log:
+        process = executor.start(cell, load, directory, log)
         started = time.monotonic()
         deadline = started + load.duration_seconds + GRACE_SECONDS
-        while process.poll() is None:
-            if time.monotonic() > deadline:
-                process.terminate()
-                process.wait()
-                break
-            on_tick(time.monotonic() - started)
-            time.sleep(0.5)
+        with executor.sampler(cell) as sampler:
+            while True:
+                try:
+                    process.wait(timeout=0.5)  # returns as soon as the generator exits
+                    break
+                except subprocess.TimeoutExpired:
+                    if time.monotonic() > deadline:
+                        executor.stop(process)
+                        break
+                    on_tick(time.monotonic() - started)
     reading = executor.generator.read(cell, directory, log_path.read_text(errors="replace"))
     return CellOutcome(
         cell=cell,

@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.execution import CellOutcome, ComposeExecutor, Executor, LocalExecutor, run_cell
+from bench.execution import GRACE_SECONDS, CellOutcome, ComposeExecutor, Executor, LocalExecutor, run_cell
 from bench.generators import Generator, Load, LocustGenerator, WrkGenerator
 from bench.matrix import (
     BACKENDS,
@@ -30,9 +30,11 @@ LOCUSTFILE = PROJECT_DIR / "loadtest" / "locustfile.py"
 WRK_SCRIPT = PROJECT_DIR / "loadtest" / "wrk" / "report.lua"
 WRK_SCRIPT_IN_IMAGE = "/usr/local/share/wrk/report.lua"  # loadtest/wrk/Dockerfile
 CELLS_DIR = "cells"
-# Container start, generator start-up and report writing, measured per cell
-# on a 2-core host (Locust's; wrk's is shorter); used for the ETA and the plan only.
-OVERHEAD_SECONDS = 5
+# A cell's wall time beyond --duration: the exec, the generator's start-up and
+# report writing. wrk's measured on a 2-core host (1.1 s per cell); Locust's is
+# the 5 s measured with a fresh container per cell, less that container's start
+# (about 3 s, timed beside the exec). Used for the ETA and the plan only.
+OVERHEAD_SECONDS = {"wrk": 1, "locust": 3}
 LATEST_LINK = "latest"
 
 
@@ -80,7 +82,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     load.add_argument(
         "--threads", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="wrk: threads (a core each)"
     )
-    # 31 cells x (10 s + ~5 s overhead) is about 8 minutes on 2 cores.
+    # The default 46 cells x (10 s + wrk's ~1 s overhead): about 8.5 minutes on 2 cores.
     load.add_argument("--duration", type=int, default=10, help="seconds per cell")
     matrix = parser.add_argument_group("matrix")
     matrix.add_argument(
@@ -169,7 +171,7 @@ def main(argv: list[str]) -> int:
         print(f"bench: Locust has no user class for {', '.join(without_class)}: measure them with wrk", file=sys.stderr)
         return 2
     load = Load(options.users, options.spawn_rate, options.duration, options.generator, options.threads)
-    seconds_per_cell = options.duration + OVERHEAD_SECONDS
+    seconds_per_cell = options.duration + OVERHEAD_SECONDS[options.generator]
     print(
         f"{len(cells)} cells x ~{seconds_per_cell} s = about {len(cells) * seconds_per_cell / 60:.1f} min",
         file=sys.stderr,
@@ -194,22 +196,22 @@ def main(argv: list[str]) -> int:
     run_dir = options.reports_dir / created
     cells_dir = run_dir / CELLS_DIR
     cells_dir.mkdir(parents=True)
-    executor.prepare(cells_dir)
     # Read before the cells run: the settings the stack runs with while measured.
     origin = provenance(PROJECT_DIR, started, executor.stack(), argv)
     progress = Progress(len(cells), seconds_per_cell)
     outcomes = []
-    for done, cell in enumerate(cells):
-        outcome = run_cell(
-            cell,
-            load,
-            cells_dir,
-            created,
-            executor,
-            on_tick=lambda elapsed, d=done, s=cell.slug: progress.tick(d, s, elapsed),
-        )
-        progress.finished(done, cell.slug, _result_line(outcome))
-        outcomes.append(outcome)
+    longest = len(cells) * (options.duration + GRACE_SECONDS)  # every cell at its deadline
+    with executor.session(cells_dir, created, longest):
+        for done, cell in enumerate(cells):
+            outcome = run_cell(
+                cell,
+                load,
+                cells_dir,
+                executor,
+                on_tick=lambda elapsed, d=done, s=cell.slug: progress.tick(d, s, elapsed),
+            )
+            progress.finished(done, cell.slug, _result_line(outcome))
+            outcomes.append(outcome)
 
     summary = build_summary(outcomes, load, notes, created, CELLS_DIR, origin)
     write_json(summary, run_dir / "summary.json")

@@ -6,7 +6,8 @@ URL's host name picks the outcome, as in fake_locust.py: `failing` counts
 answers above 399, `early` stops after a tenth of --duration, `saturated`
 used 90 % of its threads' cores (else 10 %), `idle`
 completes no request, `crashing` exits 1 before reporting (as wrk does when
-it cannot connect); any other host succeeds. The arguments after `--` (a
+it cannot connect), `hanging` sleeps a minute first (a generator past its
+deadline); any other host succeeds. The arguments after `--` (a
 request body) are echoed, so a test can see them arrive. With
 loadtest/wrk/server-timing.lua as its script it also prints that script's
 `wrk-server-timing {JSON}` line: phases for a /cgi/ path other than the
@@ -16,6 +17,7 @@ floor (whose program sends no Server-Timing), none for the rest.
 import argparse
 import json
 import sys
+import time
 from urllib.parse import urlsplit
 
 
@@ -30,6 +32,8 @@ def main() -> int:
     if target == "crashing":
         print(f"unable to connect to {target}:443 Connection refused", flush=True)
         return 1
+    if target == "hanging":
+        time.sleep(60)
     seconds = int(options.duration.rstrip("s"))
     ran = seconds / 10 if target == "early" else seconds
     # Throughput depends on the URL, so ratios between cells are not 1.

@@ -9,15 +9,12 @@ from pathlib import Path
 import pytest
 
 from bench.docker_stats import parse_size, parse_stats_line, summarize
-from bench.execution import ComposeExecutor
-from bench.generators import Load, LocustGenerator
 from bench.locust_csv import read_stats, run_seconds, saw_cpu_warning
 from bench.matrix import DEFAULT_DIRECT_HOSTS, VARIANTS, build_matrix
 from bench.progress import Progress
 from bench.report_html import render_html, verdict_lines
 from bench.run import main as bench_main
 from bench.run import parse_arguments
-from bench.stack import Compose
 from bench.summary import render_markdown
 
 CELLS = ["edge-nginx-static", "edge-django-hello", "direct-django-hello"]
@@ -56,17 +53,6 @@ def test_matrix_filters_are_validated() -> None:
     options = parse_arguments(["--backends=fastapi", "--workloads=db", "--routes=direct"])
     cells, _ = build_matrix(options.backends, options.workloads, options.routes, "https://nginx", DEFAULT_DIRECT_HOSTS)
     assert [(c.slug, c.host) for c in cells] == [("direct-fastapi-db", "http://fastapi:8000")]
-
-
-def test_compose_cell_runs_a_fresh_locust_container_writing_into_the_report(tmp_path: Path) -> None:
-    cells, _ = build_matrix(["django"], ["db"], ["edge"], "https://nginx", {})
-    executor = ComposeExecutor(Compose(["docker", "compose"], tmp_path), LocustGenerator(["locust"]))
-    command = executor.command(cells[0], Load(20, 20, 10), tmp_path, "RUN")
-    assert command[:5] == ["docker", "compose", "run", "--rm", "--no-deps"]
-    assert f"--volume={tmp_path}:/reports" in command
-    assert command[command.index("locust") - 1].startswith("--volume")  # the service, then its command
-    assert command[-1] == "DjangoUser"
-    assert {"--tags=db", "--host=https://nginx", "--csv=/reports/edge-django-db", "--run-time=10s"} <= set(command)
 
 
 def test_bench_writes_every_report_file(bench_reports: Path) -> None:
