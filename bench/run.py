@@ -3,6 +3,7 @@
 import argparse
 import os
 import shlex
+import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -159,7 +160,20 @@ def _result_line(outcome: CellOutcome) -> str:
     return text
 
 
+def _terminated(signal_number: int, _frame: object) -> None:
+    """SIGTERM (`timeout`, `kill`) unwinds as Ctrl-C does: the generator's container is removed."""
+    raise SystemExit(128 + signal_number)
+
+
 def main(argv: list[str]) -> int:
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _run(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: list[str]) -> int:
     options = parse_arguments(argv)
     direct_hosts = dict(options.direct_host or DEFAULT_DIRECT_HOSTS)
     cells, notes = build_matrix(options.backends, options.workloads, options.routes, options.edge_host, direct_hosts)

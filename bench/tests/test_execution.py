@@ -4,6 +4,7 @@ or the run is interrupted (`docker` is the stand-in bench/tests/fake_docker.py).
 
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -104,6 +105,22 @@ def test_the_generator_container_is_removed_when_the_run_is_interrupted(
     with pytest.raises(KeyboardInterrupt):
         run_compose_bench(tmp_path / "reports")
     assert lifecycle(docker_calls()) == ["run", "rm"]
+
+
+def test_the_generator_container_is_removed_when_the_run_is_terminated(
+    tmp_path: Path, docker_calls: Calls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def terminated(*_: object, **__: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # `timeout` or `kill` during the first cell
+        time.sleep(5)  # the handler runs before this ends
+
+    monkeypatch.setattr(bench.run, "run_cell", terminated)
+    handler = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as exit_:
+        run_compose_bench(tmp_path / "reports")
+    assert exit_.value.code == 128 + signal.SIGTERM
+    assert lifecycle(docker_calls()) == ["run", "rm"]
+    assert signal.getsignal(signal.SIGTERM) == handler  # main() leaves no handler of its own behind
 
 
 def test_a_cell_past_its_deadline_takes_the_container_down_and_the_next_cell_gets_a_new_one(
