@@ -16,11 +16,12 @@ import httpx
 import pytest
 import websockets
 
-from tests.conftest import HTTPS_PORT, LOOPBACK, PUBLIC_AUTHORITY, edge_client, run_async
+from tests.conftest import HTTPS_PORT, LOOPBACK, PUBLIC_AUTHORITY, ROUTES, VARIANTS, edge_client, prefix, run_async
 
-# Adding a backend is one line: every backend long-polls; the ASGI ones also push.
-POLLING = ("cgi", "django", "fastapi", "wsgi", "asgi", "django-asgi")
-PUSHING = ("fastapi", "asgi", "django-asgi")
+# Every backend and server-matrix variant long-polls; the ASGI ones also push:
+# the ASGI backends, and FastAPI under the matrix's other ASGI servers.
+POLLING = ROUTES
+PUSHING = ("fastapi", "asgi", "django-asgi", *(prefix(v) for v, app in VARIANTS.items() if app == "fastapi"))
 # Bounded waits: the early answer must come well before this, in under half
 # of it (in well under 1 s on an idle host; a CGI process alone took 5 s to
 # start at a load average of 60 on the 2-core test host).
