@@ -5,7 +5,7 @@ COMPOSE := docker compose
 export COMPOSE_PROJECT_NAME ?= gateway-lab
 export DOCKER_BUILDKIT := 1
 
-.PHONY: help bootstrap build up down clean logs ps scale restart deploy test lint bench bench-conns bench-compare bench-keep bench-figures measure ca-cert tls-install admin-password locust-password requirements k8s-validate swarm-up swarm-down test-swarm
+.PHONY: help bootstrap build up down clean logs ps scale restart deploy test lint bench bench-conns bench-edge bench-compare bench-keep bench-figures measure ca-cert tls-install admin-password locust-password requirements k8s-validate swarm-up swarm-down test-swarm
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ bench: ## headless benchmark of the running stack into reports/<timestamp>/; fai
 bench-conns: ## held connections per backend and kind, in steps, into reports/conns-<timestamp>/ (BENCH_CONNS_ARGS="--help")
 	$(COMPOSE) --profile bench build conns-client
 	@python3 -m bench.conns $(BENCH_CONNS_ARGS)
+
+bench-edge: ## nginx's CPU per request, static file vs proxied, at one paced rate, into reports/edge-<timestamp>/ (BENCH_EDGE_ARGS="--help")
+	@python3 -m bench edge $(BENCH_EDGE_ARGS)
 
 bench-compare: ## req/s of report B over report A per cell (A=reports/... B=reports/...)
 	@python3 -m bench compare "$(A)" "$(B)" $(BENCH_ARGS)

@@ -3,11 +3,12 @@
 import sys
 from collections.abc import Callable
 
-from bench import compare, figures, keep, measure, pages, run
+from bench import compare, edge_cost, figures, keep, measure, pages, run
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "measure": measure.main,
     "compare": compare.main,
+    "edge": edge_cost.main,
     "keep": keep.main,
     "figures": figures.main,
     "render": pages.main,
