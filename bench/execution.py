@@ -137,8 +137,10 @@ class ComposeExecutor:
 
     def sampler(self, cell: Cell, run_id: str) -> Sampler:
         services = self.compose.running_services()
+        loaded = services_measured([cell])  # the peak memory of each process of these
+        processes = {container: service for container, service in services.items() if service in loaded}
         services[self.container_name(cell, run_id)] = LOAD_GENERATOR
-        return StatsSampler(services, during=LOAD_GENERATOR)
+        return StatsSampler(services, during=LOAD_GENERATOR, processes_of=processes)
 
     def stack(self) -> dict[str, Any]:
         return {"engine": engine_version(), "settings": self.compose.size_settings()}
