@@ -20,7 +20,7 @@ from bench.summary import (
     calibration_sentence,
     cost_services,
     load_sentence,
-    process_memory_text,
+    process_memory_parts,
 )
 
 STYLESHEET = "report.css"
@@ -29,7 +29,9 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1200
 table { border-collapse: collapse; margin: .75rem 0 1.25rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { white-space: nowrap; padding: .25rem .5rem; border-bottom: 1px solid #d9dee5; text-align: right; }
-th:first-child, td:first-child, .runs td, .runs th, td.memory { text-align: left; }
+th:first-child, td:first-child, .runs td, .runs th, .memory { text-align: left; }
+td.memory { white-space: normal; min-width: 14em; }
+.memory span { white-space: nowrap; }
 .warnings li, .flagged { color: #9b2c2c; }
 .verdict { background: #f2f6fb; border-left: 4px solid #2f6fb3; padding: .5rem 1rem; }
 .verdict li { margin: .25rem 0; }
@@ -146,15 +148,17 @@ def _head() -> str:
     spans = "".join(f'<th scope="colgroup" colspan="{len(columns)}">{title}</th>' for title, columns in groups)
     first = [f'<th scope="col" rowspan="2">{escape(c)}</th>' for c in COLUMNS]
     last = [f'<th scope="col" rowspan="2">{escape(c)}</th>' for c in AFTER_COST]
-    second = "".join(f'<th scope="col">{c}</th>' for _, columns in groups for c in columns)
+    second = "".join(f'<th scope="col">{c}</th>' for c in COST_COLUMNS) + "".join(
+        f'<th scope="col" class="memory">{c}</th>' for c in MEMORY_COLUMNS
+    )
     return f"<thead><tr>{''.join(first)}{spans}{''.join(last)}</tr><tr>{second}</tr></thead>"
 
 
 def _memory_cell(memory: dict[str, list[dict[str, Any]]], service: str | None) -> str:
     """The peak of each process of the service, by role; '-' where the cell does not pass
     through it or no reading was made (an older report, or --executor local)."""
-    peaks = memory.get(service) if service else None
-    return f'<td class="memory">{escape(process_memory_text(peaks or []))}</td>'
+    parts = process_memory_parts((memory.get(service) if service else None) or [])
+    return f'<td class="memory">{" · ".join(f"<span>{escape(part)}</span>" for part in parts) or "-"}</td>'
 
 
 def _cell_row(record: dict[str, Any]) -> str:

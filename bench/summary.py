@@ -286,11 +286,10 @@ ROLE_ORDER = ("init", "master", "supervisor", "server", "resource tracker", "wor
 LISTED_PEAKS = 3  # up to this many processes of a role each get a figure, more get min-max
 
 
-def process_memory_text(peaks: list[dict[str, Any]]) -> str:
-    """One service's processes over a cell, by role: 'master 45 MiB · 2 workers 88/90 MiB',
-    '8 workers 1.0-1.1 MiB'; '(since process start)' when a peak could not be reset."""
-    if not peaks:
-        return "-"
+def process_memory_parts(peaks: list[dict[str, Any]]) -> list[str]:
+    """One service's processes over a cell, a part per role: ['master 45 MiB', '2 workers
+    88/90 MiB'], ['8 workers 1.0-1.1 MiB']; the last ends '(since process start)' when a
+    peak could not be reset."""
     roles: dict[str, list[int]] = {}
     for peak in sorted(peaks, key=lambda p: ROLE_ORDER.index(p["role"]) if p["role"] in ROLE_ORDER else 99):
         roles.setdefault(peak["role"], []).append(peak["peak_rss_bytes"])
@@ -302,8 +301,14 @@ def process_memory_text(peaks: list[dict[str, Any]]) -> str:
         figures = f"{_mib(values)} MiB" if len(values) <= LISTED_PEAKS else spread
         name = role if len(values) == 1 else f"{len(values)} {role}s"
         parts.append(f"{name} {figures}")
-    since = " (since process start)" if any(peak["since"] != "cell" for peak in peaks) else ""
-    return " · ".join(parts) + since
+    if any(peak["since"] != "cell" for peak in peaks):
+        parts[-1] += " (since process start)"
+    return parts
+
+
+def process_memory_text(peaks: list[dict[str, Any]]) -> str:
+    """'master 45 MiB · 2 workers 88/90 MiB', '-' without a reading."""
+    return " · ".join(process_memory_parts(peaks)) or "-"
 
 
 def _generator_cpu(record: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ listing of /reports/. Each: no console error or failed request, every link answe
 axe-core clean, the charts drawn with the expected series, and a screenshot."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -78,6 +79,37 @@ def test_report_groups_every_backend_by_workload_with_each_cell_over_time(contex
     assert hello.locator("svg.lines polyline[data-series='answers']").count() == 3
     assert page.locator("section[data-workload='static'] tr[data-slug='edge-nginx-static']").count() == 1
     assert_sound_and_saved(visit, ssl_context, "report")
+
+
+def _nginx_workers() -> int:
+    return int(re.search(r"^worker_processes (\d+);", (PROJECT / "nginx" / "nginx.conf").read_text(), re.M)[1])
+
+
+def test_report_shows_each_processs_peak_memory_beside_the_cells_figures(context, runs, ssl_context):
+    """Beside each cell's figures, the peak memory of each process of nginx and of the app,
+    by role: as many workers as the stack's settings start, and nginx only where the cell
+    passes through it."""
+    settings = json.loads((REPORTS / runs["bench"] / "summary.json").read_text())["provenance"]["settings"]
+    visit = Visit(context)
+    page = visit.open(f"/reports/{runs['bench']}/report.html")
+    hello = page.locator("section[data-workload='hello']")
+    expect(hello.locator("thead")).to_contain_text("peak memory per process")
+
+    def memory(slug: str) -> list[str]:
+        return hello.locator(f"tr[data-slug='{slug}'] td.memory").all_inner_texts()
+
+    nginx, fastapi = memory("edge-fastapi-hello")
+    assert re.fullmatch(rf"master [\d.]+ MiB · {_nginx_workers()} workers [\d.]+(-[\d.]+)? MiB( each)?", nginx)
+    assert re.fullmatch(
+        rf"supervisor [\d.]+ MiB · resource tracker [\d.]+ MiB · {settings['fastapi']['UVICORN_WORKERS']} "
+        r"workers [\d./]+(-[\d.]+)? MiB( each)?",
+        fastapi,
+    )
+    assert memory("direct-fastapi-hello")[0] == "-"  # no edge on the direct route
+    cgi = memory("edge-cgi-hello")[1]  # tini, fcgiwrap and its children; the CGI scripts come and go
+    assert "supervisor " in cgi and f"· {settings['cgi']['FCGI_CHILDREN']} workers " in cgi
+    peaks = [float(figure) for text in (nginx, fastapi, cgi) for figure in re.findall(r"\d+(?:\.\d+)?", text)]
+    assert all(peak > 0 for peak in peaks)
 
 
 def test_comparison_page_pairs_two_runs_per_workload(context, runs, ssl_context):
