@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
+from tests.conftest import container_env
 from tests.e2e.test_landing import REPORTS, Visit, assert_sound_and_saved
 from tests.e2e.test_load_testing import tiny_bench
 
@@ -110,6 +111,22 @@ def test_report_shows_each_processs_peak_memory_beside_the_cells_figures(context
     assert "supervisor " in cgi and f"· {settings['cgi']['FCGI_CHILDREN']} workers " in cgi
     peaks = [float(figure) for text in (nginx, fastapi, cgi) for figure in re.findall(r"\d+(?:\.\d+)?", text)]
     assert all(peak > 0 for peak in peaks)
+
+
+def test_report_names_the_worker_count_each_server_runs(context, runs):
+    """The settings line counts each server's workers in its container: the server matrix's
+    Gunicorn sync variants get GUNICORN_WORKERS with Django's environment and ignore it
+    (gunicorn_sync_1.conf.py: 1 worker, gunicorn_sync.conf.py: 2 x CONTAINER_CPUS + 1)."""
+    settings = json.loads((REPORTS / runs["bench"] / "summary.json").read_text())["provenance"]["settings"]
+    django = container_env("django")["GUNICORN_WORKERS"]
+    cpus = int(container_env("was-gunicorn-sync")["CONTAINER_CPUS"])
+    assert settings["django"]["workers"] == django  # gunicorn.conf.py reads it
+    assert settings["was-gunicorn-sync-1"]["workers"] == "1"
+    assert settings["was-gunicorn-sync"]["workers"] == str(2 * cpus + 1)
+    page = Visit(context).open(f"/reports/{runs['bench']}/report.html")
+    expect(page.locator("main")).to_contain_text(f"django GUNICORN_WORKERS={django} GUNICORN_THREADS=")
+    expect(page.locator("main")).to_contain_text("was-gunicorn-sync-1 workers=1 GUNICORN_THREADS=1;")
+    expect(page.locator("main")).to_contain_text(f"was-gunicorn-sync workers={2 * cpus + 1} GUNICORN_THREADS=1;")
 
 
 def test_comparison_page_pairs_two_runs_per_workload(context, runs, ssl_context):
