@@ -45,6 +45,7 @@ class Process:
     name: str
     command: str
     peak_rss_bytes: int
+    session: int | None = None  # NSsid (Linux >= 4.1), in the container's pid namespace
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ def parse_processes(output: str) -> list[Process]:
                 name=fields.get("Name", ""),
                 command=command,
                 peak_rss_bytes=int(fields["VmHWM"].split()[0]) * 1024,  # "12345 kB"
+                # One value per nested pid namespace, the process's own last.
+                session=int(fields["NSsid"].split()[-1]) if fields.get("NSsid") else None,
             )
         )
     return processes
@@ -84,13 +87,25 @@ def parse_processes(output: str) -> list[Process]:
 
 def server_processes(processes: list[Process]) -> dict[int, int]:
     """The container's own processes, pid: depth below its server's top process (an init
-    such as tini does not count): pid 1 and its descendants, not what `docker exec`
-    started beside them (health checks, this reading), whose parent is outside the container."""
+    such as tini does not count): pid 1 and its descendants. Not what `docker exec`
+    started beside them (health checks, this reading): their parent is outside the
+    container, and each runs in a session of its own, which its orphans keep when pid 1
+    adopts them (a health check's pipeline killed at its timeout)."""
     by_pid = {process.pid: process for process in processes}
+    first = by_pid.get(1)
+
+    def adopted(process: Process) -> bool:
+        return (
+            process.ppid == 1
+            and first is not None
+            and None not in (process.session, first.session)
+            and process.session != first.session
+        )
+
     depths = {}
     for process in processes:
         depth, ancestor = 0, process
-        while ancestor.pid != 1 and ancestor.ppid in by_pid:
+        while ancestor.pid != 1 and ancestor.ppid in by_pid and not adopted(ancestor):
             depth, ancestor = depth + 1, by_pid[ancestor.ppid]
         if ancestor.pid == 1:
             under_init = ancestor.name in INIT_PROGRAMS and process is not ancestor

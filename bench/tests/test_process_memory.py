@@ -28,10 +28,10 @@ from bench.tests.test_generators import _outcome
 MIB = 2**20
 
 
-def _status(pid: int, ppid: int, name: str, peak_kib: int, command: str) -> str:
+def _status(pid: int, ppid: int, name: str, peak_kib: int, command: str, session: int = 1) -> str:
     """One process as READ_SCRIPT prints it: pid, status file, NUL-separated command line."""
     return (
-        f"\n=={pid}\nName:\t{name}\nState:\tS (sleeping)\nPid:\t{pid}\nPPid:\t{ppid}\n"
+        f"\n=={pid}\nName:\t{name}\nState:\tS (sleeping)\nPid:\t{pid}\nPPid:\t{ppid}\nNSsid:\t{session}\n"
         f"VmPeak:\t  300000 kB\nVmHWM:\t{peak_kib:>8} kB\nVmRSS:\t    1000 kB\n"
         f"Cmdline:\t{command.replace(' ', chr(0))}\0"
     )
@@ -47,7 +47,7 @@ DJANGO = (
     + _status(19, 1, "gunicorn", 90_000, GUNICORN)
     + _status(20, 1, "gunicorn", 88_000, GUNICORN)
     # `docker exec`'s processes: their parent is outside the container's pid namespace.
-    + _status(31, 0, "python", 9_000, "python /srv/django_app/healthcheck.py")
+    + _status(31, 0, "python", 9_000, "python /srv/django_app/healthcheck.py", session=31)
     + "\n==33\n"  # exited between the listing and the read: no status
 )
 FASTAPI = (
@@ -62,6 +62,8 @@ CGI = (
     + _status(8, 7, "fcgiwrap", 1_000, FCGIWRAP)
     + _status(9, 7, "fcgiwrap", 1_100, FCGIWRAP)
     + _status(40, 9, "python3", 30_000, "/usr/local/bin/python3 /srv/cgi_app/gateway.py")
+    # A health check's pipeline killed at its timeout: tini adopts it, its session stays the exec's.
+    + _status(50, 1, "cgi-fcgi", 2_100, "cgi-fcgi -bind -connect 127.0.0.1:9000", session=48)
 )
 NGINX = (
     _status(1, 0, "nginx", 11_000, "nginx: master process nginx -e stderr -g daemon off;")
@@ -86,7 +88,8 @@ def test_roles_come_from_the_process_tree_and_exec_processes_are_left_out() -> N
                               ("worker", 20, 88_000, SINCE_CELL)]  # fmt: skip
     assert [r[0] for r in _roles(FASTAPI)] == ["supervisor", "resource tracker", "worker", "worker"]
     # tini is pid 1 but not the server: fcgiwrap's parent is, its children the workers;
-    # a CGI process alive at the read (pid 40) is caught mid-request: left out.
+    # a CGI process alive at the read (pid 40) is caught mid-request, and what tini
+    # adopted from a health check (50) is not the server's: both left out.
     assert [r[:2] for r in _roles(CGI)] == [("init", 1), ("supervisor", 7), ("worker", 8), ("worker", 9)]
     assert [r[0] for r in _roles(NGINX)] == ["master", "worker", "worker"]  # nginx's own titles
     single = _status(1, 0, "python", 40_000, "python -m gateway_asgi.serve")
