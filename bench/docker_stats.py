@@ -4,8 +4,10 @@ import json
 import re
 import subprocess
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import fmean
+
+from bench.process_memory import ProcessMemory, ProcessPeak
 
 # `{{json .}}` works on every engine; `--format json` only from Docker 23.
 STATS_COMMAND = ("docker", "stats", "--no-stream", "--format", "{{json .}}")
@@ -26,11 +28,13 @@ _SIZE = re.compile(r"^\s*([0-9.]+)\s*([A-Za-z]+)\s*$")
 
 @dataclass(frozen=True)
 class ServiceUsage:
-    """One service over one cell: CPU in percent of one core, memory in bytes."""
+    """One service over one cell: CPU in percent of one core, memory in bytes, and
+    each process's peak resident memory where it was read (bench/process_memory.py)."""
 
     cpu_mean: float
     cpu_max: float
     memory_max: int
+    processes: tuple[ProcessPeak, ...] = ()
 
 
 def parse_size(text: str) -> int:
@@ -101,14 +105,21 @@ class StatsSampler:
     `wait_for_last=False`, stopping ends the sample then under way and drops
     it, unless there is no other: it would straddle the end of what was
     sampled, and waiting for it costs up to a period.
+    With `processes_of` (container: service), the peak memory of each process
+    of those containers too: reset on entry, read on exit.
     """
 
     def __init__(
-        self, services_by_container: dict[str, str], during: str | None = None, wait_for_last: bool = True
+        self,
+        services_by_container: dict[str, str],
+        during: str | None = None,
+        wait_for_last: bool = True,
+        processes_of: dict[str, str] | None = None,
     ) -> None:
         self._services_by_container = services_by_container
         self._during = during
         self._wait_for_last = wait_for_last
+        self._processes = ProcessMemory(processes_of or {})
         self._samples: list[dict[str, tuple[float, int]]] = []
         self._stopping = threading.Event()
         self._lock = threading.Lock()  # a sample is kept, or the in-flight one ended, never both
@@ -144,6 +155,7 @@ class StatsSampler:
                     self._samples.append(sample)
 
     def __enter__(self) -> "StatsSampler":
+        self._processes.__enter__()
         self._thread.start()
         return self
 
@@ -155,6 +167,11 @@ class StatsSampler:
                 self._process.kill()
         if not cut_short:
             self._thread.join()
+        self._processes.__exit__()
 
     def usage(self) -> dict[str, ServiceUsage]:
-        return summarize(self._samples, self._during)
+        usage = summarize(self._samples, self._during)
+        for service, peaks in self._processes.by_service().items():
+            if service in usage:  # a service docker stats never sampled has no record to carry them
+                usage[service] = replace(usage[service], processes=tuple(peaks))
+        return usage

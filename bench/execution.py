@@ -204,9 +204,11 @@ class ComposeExecutor:
 
     def sampler(self, cell: Cell) -> Sampler:
         services = {**self.services, self._container().name: LOAD_GENERATOR}
+        loaded = services_measured([cell])  # the peak memory of each process of these
+        processes = {container: service for container, service in self.services.items() if service in loaded}
         # Started once the cell's process is: a sample still under way when it
         # ends would reach past the load, and waiting for it costs up to 2 s.
-        return StatsSampler(services, during=LOAD_GENERATOR, wait_for_last=False)
+        return StatsSampler(services, during=LOAD_GENERATOR, wait_for_last=False, processes_of=processes)
 
     def stack(self) -> dict[str, Any]:
         return {"engine": engine_version(), "settings": self.compose.size_settings()}

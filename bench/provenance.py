@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bench.stack import WORKER_SETTINGS, WORKERS
+
 
 def git_state(directory: Path) -> dict[str, Any]:
     """The commit checked out and whether the work tree differs from it."""
@@ -62,15 +64,27 @@ def describe_commit(record: dict[str, Any]) -> str:
     return f"commit {commit[:7]}" + (" plus uncommitted changes" if record.get("dirty") else "")
 
 
+def _service_settings(values: dict[str, str]) -> str:
+    """'GUNICORN_WORKERS=2 GUNICORN_THREADS=8', or, where the workers counted in the
+    container (bench/stack.py) are not what a worker setting says (a config with its own
+    count, such as the server matrix's Gunicorn sync variants), 'workers=5 GUNICORN_THREADS=1'."""
+    counted = values.get(WORKERS)
+    shown = {
+        name: value
+        for name, value in values.items()
+        if name != WORKERS and not (counted is not None and name in WORKER_SETTINGS and value != counted)
+    }
+    if counted is not None and not any(name in WORKER_SETTINGS for name in shown):
+        shown = {WORKERS: counted, **shown}
+    return " ".join(f"{name}={value}" for name, value in shown.items())
+
+
 def describe_settings(record: dict[str, Any]) -> str:
-    """'cgi FCGI_CHILDREN=8; django GUNICORN_WORKERS=2 GUNICORN_THREADS=8'."""
+    """'cgi FCGI_CHILDREN=8; django GUNICORN_WORKERS=2 GUNICORN_THREADS=8; was-gunicorn-sync workers=5 ...'."""
     settings = record.get("settings") or {}
     if not settings:
         return "stack settings not recorded"
-    return "; ".join(
-        f"{service} " + " ".join(f"{name}={value}" for name, value in values.items())
-        for service, values in settings.items()
-    )
+    return "; ".join(f"{service} {_service_settings(values)}" for service, values in settings.items())
 
 
 def describe(record: dict[str, Any]) -> str:

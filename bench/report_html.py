@@ -14,7 +14,14 @@ from typing import Any
 
 from bench.charts import Line, Series, bar_chart, line_chart, number
 from bench.provenance import describe
-from bench.summary import Summary, calibration_sentence, cost_services, load_sentence
+from bench.summary import (
+    PROCESS_MEMORY_NOTE,
+    Summary,
+    calibration_sentence,
+    cost_services,
+    load_sentence,
+    process_memory_parts,
+)
 
 STYLESHEET = "report.css"
 STYLE = """
@@ -22,7 +29,9 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1200
 table { border-collapse: collapse; margin: .75rem 0 1.25rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { white-space: nowrap; padding: .25rem .5rem; border-bottom: 1px solid #d9dee5; text-align: right; }
-th:first-child, td:first-child, .runs td, .runs th { text-align: left; }
+th:first-child, td:first-child, .runs td, .runs th, .memory { text-align: left; }
+td.memory { white-space: normal; min-width: 14em; }
+.memory span { white-space: nowrap; }
 .warnings li, .flagged { color: #9b2c2c; }
 .verdict { background: #f2f6fb; border-left: 4px solid #2f6fb3; padding: .5rem 1rem; }
 .verdict li { margin: .25rem 0; }
@@ -129,16 +138,27 @@ def _generator_cell(record: dict[str, Any]) -> str:
 
 COLUMNS = ("backend", "route", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors")
 COST_COLUMNS = ("nginx", "app", "db", "generator")  # summary.cost_services' order
+MEMORY_COLUMNS = ("nginx", "app")  # the first two of summary.cost_services
 AFTER_COST = ("generator CPU", "÷ its capacity", "edge ÷ direct")
 
 
 def _head() -> str:
-    """Two header rows: the CPU cost's four columns under one heading."""
-    span = f'<th scope="colgroup" colspan="{len(COST_COLUMNS)}">CPU seconds per 1,000 requests</th>'
+    """Two header rows: the CPU cost's four columns under one heading, the peak memory's two under another."""
+    groups = (("CPU seconds per 1,000 requests", COST_COLUMNS), ("peak memory per process", MEMORY_COLUMNS))
+    spans = "".join(f'<th scope="colgroup" colspan="{len(columns)}">{title}</th>' for title, columns in groups)
     first = [f'<th scope="col" rowspan="2">{escape(c)}</th>' for c in COLUMNS]
     last = [f'<th scope="col" rowspan="2">{escape(c)}</th>' for c in AFTER_COST]
-    second = "".join(f'<th scope="col">{c}</th>' for c in COST_COLUMNS)
-    return f"<thead><tr>{''.join(first)}{span}{''.join(last)}</tr><tr>{second}</tr></thead>"
+    second = "".join(f'<th scope="col">{c}</th>' for c in COST_COLUMNS) + "".join(
+        f'<th scope="col" class="memory">{c}</th>' for c in MEMORY_COLUMNS
+    )
+    return f"<thead><tr>{''.join(first)}{spans}{''.join(last)}</tr><tr>{second}</tr></thead>"
+
+
+def _memory_cell(memory: dict[str, list[dict[str, Any]]], service: str | None) -> str:
+    """The peak of each process of the service, by role; '-' where the cell does not pass
+    through it or no reading was made (an older report, or --executor local)."""
+    parts = process_memory_parts((memory.get(service) if service else None) or [])
+    return f'<td class="memory">{" · ".join(f"<span>{escape(part)}</span>" for part in parts) or "-"}</td>'
 
 
 def _cell_row(record: dict[str, Any]) -> str:
@@ -157,6 +177,7 @@ def _cell_row(record: dict[str, Any]) -> str:
         *(f"<td>{_figure(stats.get(key))}</td>" for key in ("p50_ms", "p95_ms", "p99_ms")),
         f"<td{' class=flagged' if stats.get('failures') else ''}>{errors}</td>",
         *(f"<td>{_figure(cost.get(service) if service else None, 3)}</td>" for service in services),
+        *(_memory_cell(record.get("process_memory") or {}, service) for service in services[: len(MEMORY_COLUMNS)]),
         _generator_cell(record),
         f"<td>{'-' if capacity is None else f'{capacity:.2f}'}</td>",
         f"<td>{'-' if direct is None else f'{direct:.2f}'}</td>",
@@ -261,6 +282,7 @@ def render_html(summary: Summary) -> str:
             f"<p>{escape(calibration_sentence(summary))}</p>",
             "<p>CPU seconds per 1,000 requests: the container's mean cores busy under load ÷ requests per "
             "second x 1,000, for the hops a cell passes through (what each costs, even where they share cores). "
+            f"{PROCESS_MEMORY_NOTE} "
             "Over time: answers per second by the generator's own count (wrk: loadtest/wrk/report.lua's "
             "per-second counters, and the mean latency Little's law gives for its closed loop, connections ÷ "
             "answers per second, since wrk hands its scripts no per-request times; Locust: its stats history, "

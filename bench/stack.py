@@ -4,10 +4,17 @@ import json
 import subprocess
 from pathlib import Path
 
+from bench.process_memory import read_all, worker_count
+
 # The size settings of docs/conventions.md, read from the containers' own
 # environment: what the stack ran with, never what .env says it should.
 SIZE_SETTINGS = ("GUNICORN_WORKERS", "GUNICORN_THREADS", "UVICORN_WORKERS", "DB_POOL_MAX", "FCGI_CHILDREN")
 SERVICE_LABEL = "com.docker.compose.service"
+# Beside a worker count's setting, the worker processes counted in the service's
+# containers: a server config may set its own count and ignore the variable (the
+# server matrix's gunicorn_sync_1.conf.py: 1, gunicorn_sync.conf.py: 2 x CONTAINER_CPUS + 1).
+WORKER_SETTINGS = ("GUNICORN_WORKERS", "UVICORN_WORKERS")
+WORKERS = "workers"
 
 
 def parse_ps(output: str) -> dict[str, str]:
@@ -53,8 +60,26 @@ class Compose:
         return self("ps", "-q").split()
 
     def size_settings(self) -> dict[str, dict[str, str]]:
+        """Each sized service's settings, and the worker processes counted in its containers."""
         ids = self.container_ids()
-        return settings_from_inspect(docker("inspect", *ids)) if ids else {}
+        settings = settings_from_inspect(docker("inspect", *ids)) if ids else {}
+        containers = {
+            name: service
+            for name, service in self.running_services().items()
+            if any(setting in settings.get(service, {}) for setting in WORKER_SETTINGS)
+        }
+        counted = read_all(list(containers))
+        for container, peaks in counted.items():
+            if peaks is not None:
+                settings[containers[container]][WORKERS] = counted_workers(
+                    settings[containers[container]].get(WORKERS), worker_count(peaks)
+                )
+        return settings
+
+
+def counted_workers(previous: str | None, count: int) -> str:
+    """'2', or '2+2' for a service of two containers."""
+    return str(count) if previous is None else f"{previous}+{count}"
 
 
 def docker(*args: str) -> str:

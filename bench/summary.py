@@ -109,7 +109,15 @@ def _cell_record(outcome: CellOutcome, directory: str) -> dict[str, Any]:
         "failure_reasons": outcome.failure_reasons,
         "locust_cpu_warning": outcome.locust_cpu_warning,
         "run_seconds": outcome.run_seconds,
-        "resources": {service: asdict(usage) for service, usage in outcome.usage.items()},
+        "resources": {
+            service: {key: value for key, value in asdict(usage).items() if key != "processes"}
+            for service, usage in outcome.usage.items()
+        },
+        "process_memory": {
+            service: [asdict(peak) for peak in usage.processes]
+            for service, usage in outcome.usage.items()
+            if usage.processes
+        },
         "generator": _generator(outcome),
         "cpu_seconds_per_1000_requests": _cpu_per_1000(outcome),
         "series": None if outcome.series is None else asdict(outcome.series),
@@ -268,6 +276,41 @@ def _resources(record: dict[str, Any]) -> str:
     )
 
 
+def _mib(values: list[int]) -> str:
+    """Bytes in MiB: '88', '1.1' below 10 MiB."""
+    return "/".join(f"{v / 2**20:.1f}" if v < 10 * 2**20 else f"{v / 2**20:.0f}" for v in values)
+
+
+# Roles in the order a reader meets them: what starts the rest, then what serves.
+ROLE_ORDER = ("init", "master", "supervisor", "server", "resource tracker", "worker")
+LISTED_PEAKS = 3  # up to this many processes of a role each get a figure, more get min-max
+
+
+def process_memory_parts(peaks: list[dict[str, Any]]) -> list[str]:
+    """One service's processes over a cell, a part per role: ['master 45 MiB', '2 workers
+    88/90 MiB'], ['8 workers 1.0-1.1 MiB']; the last ends '(since process start)' when a
+    peak could not be reset."""
+    roles: dict[str, list[int]] = {}
+    for peak in sorted(peaks, key=lambda p: ROLE_ORDER.index(p["role"]) if p["role"] in ROLE_ORDER else 99):
+        roles.setdefault(peak["role"], []).append(peak["peak_rss_bytes"])
+    parts = []
+    for role, values in roles.items():
+        values.sort()
+        low, high = _mib(values[:1]), _mib(values[-1:])
+        spread = f"{low} MiB each" if low == high else f"{low}-{high} MiB"
+        figures = f"{_mib(values)} MiB" if len(values) <= LISTED_PEAKS else spread
+        name = role if len(values) == 1 else f"{len(values)} {role}s"
+        parts.append(f"{name} {figures}")
+    if any(peak["since"] != "cell" for peak in peaks):
+        parts[-1] += " (since process start)"
+    return parts
+
+
+def process_memory_text(peaks: list[dict[str, Any]]) -> str:
+    """'master 45 MiB · 2 workers 88/90 MiB', '-' without a reading."""
+    return " · ".join(process_memory_parts(peaks)) or "-"
+
+
 def _generator_cpu(record: dict[str, Any]) -> str:
     """'45% of 1' (its mean CPU over the cores it can use), '!' when flagged."""
     generator = record.get("generator") or {}
@@ -364,6 +407,26 @@ def cost_rows(summary: Summary) -> list[list[str]]:
     return rows
 
 
+def process_memory_lines(summary: Summary) -> list[str]:
+    """Per cell, the peak of each process of nginx (edge cells) and of the app server."""
+    lines = []
+    for record in summary["cells"]:
+        memory = record.get("process_memory") or {}
+        services = [s for s in cost_services(record)[:2] if s and s in memory]
+        if services:
+            lines.append(f"{record['slug']}: " + "; ".join(f"{s} {process_memory_text(memory[s])}" for s in services))
+    return lines
+
+
+PROCESS_MEMORY_NOTE = (
+    "Peak memory per process: the peak resident memory (VmHWM) of each process of the cell's app "
+    "container and, through the edge, of nginx's, reset before the cell and read after it "
+    "(bench/process_memory.py), by role: the server's master or supervisor, its workers. CGI's "
+    "per-request Python processes live a fraction of a second and one still running at the read is "
+    "caught mid-request: CGI's figures are fcgiwrap's processes, not the scripts'."
+)
+
+
 def server_timing_line(record: dict[str, Any]) -> str:
     """'edge-cgi-db: start 6.1 + import 95.0 + ... = 111.3 ms per request (mean of 812 responses), p50 ...'."""
     timing = record["server_timing"]
@@ -411,6 +474,10 @@ def render_markdown(summary: Summary) -> str:
     if summary.get("server_timing"):
         lines += ["", "## CGI cost per request, phase by phase", "", SERVER_TIMING_NOTE, ""]
         lines += [f"- {line}" for line in summary["server_timing"]]
+    memory_lines = process_memory_lines(summary)
+    if memory_lines:
+        lines += ["", "## Peak memory per process", "", PROCESS_MEMORY_NOTE, ""]
+        lines += [f"- {line}" for line in memory_lines]
     resource_lines = [f"- {record['slug']}: {_resources(record)}" for record in summary["cells"] if record["resources"]]
     if resource_lines:
         lines += ["", "## CPU (mean under load, % of one core) and peak memory per service", ""]

@@ -4,6 +4,7 @@ listing of /reports/. Each: no console error or failed request, every link answe
 axe-core clean, the charts drawn with the expected series, and a screenshot."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
+from tests.conftest import container_env
 from tests.e2e.test_landing import REPORTS, Visit, assert_sound_and_saved
 from tests.e2e.test_load_testing import tiny_bench
 
@@ -78,6 +80,53 @@ def test_report_groups_every_backend_by_workload_with_each_cell_over_time(contex
     assert hello.locator("svg.lines polyline[data-series='answers']").count() == 3
     assert page.locator("section[data-workload='static'] tr[data-slug='edge-nginx-static']").count() == 1
     assert_sound_and_saved(visit, ssl_context, "report")
+
+
+def _nginx_workers() -> int:
+    return int(re.search(r"^worker_processes (\d+);", (PROJECT / "nginx" / "nginx.conf").read_text(), re.M)[1])
+
+
+def test_report_shows_each_processs_peak_memory_beside_the_cells_figures(context, runs, ssl_context):
+    """Beside each cell's figures, the peak memory of each process of nginx and of the app,
+    by role: as many workers as the stack's settings start, and nginx only where the cell
+    passes through it."""
+    settings = json.loads((REPORTS / runs["bench"] / "summary.json").read_text())["provenance"]["settings"]
+    visit = Visit(context)
+    page = visit.open(f"/reports/{runs['bench']}/report.html")
+    hello = page.locator("section[data-workload='hello']")
+    expect(hello.locator("thead")).to_contain_text("peak memory per process")
+
+    def memory(slug: str) -> list[str]:
+        return hello.locator(f"tr[data-slug='{slug}'] td.memory").all_inner_texts()
+
+    nginx, fastapi = memory("edge-fastapi-hello")
+    assert re.fullmatch(rf"master [\d.]+ MiB · {_nginx_workers()} workers [\d.]+(-[\d.]+)? MiB( each)?", nginx)
+    assert re.fullmatch(
+        rf"supervisor [\d.]+ MiB · resource tracker [\d.]+ MiB · {settings['fastapi']['UVICORN_WORKERS']} "
+        r"workers [\d./]+(-[\d.]+)? MiB( each)?",
+        fastapi,
+    )
+    assert memory("direct-fastapi-hello")[0] == "-"  # no edge on the direct route
+    cgi = memory("edge-cgi-hello")[1]  # tini, fcgiwrap and its children; the CGI scripts come and go
+    assert "supervisor " in cgi and f"· {settings['cgi']['FCGI_CHILDREN']} workers " in cgi
+    peaks = [float(figure) for text in (nginx, fastapi, cgi) for figure in re.findall(r"\d+(?:\.\d+)?", text)]
+    assert all(peak > 0 for peak in peaks)
+
+
+def test_report_names_the_worker_count_each_server_runs(context, runs):
+    """The settings line counts each server's workers in its container: the server matrix's
+    Gunicorn sync variants get GUNICORN_WORKERS with Django's environment and ignore it
+    (gunicorn_sync_1.conf.py: 1 worker, gunicorn_sync.conf.py: 2 x CONTAINER_CPUS + 1)."""
+    settings = json.loads((REPORTS / runs["bench"] / "summary.json").read_text())["provenance"]["settings"]
+    django = container_env("django")["GUNICORN_WORKERS"]
+    cpus = int(container_env("was-gunicorn-sync")["CONTAINER_CPUS"])
+    assert settings["django"]["workers"] == django  # gunicorn.conf.py reads it
+    assert settings["was-gunicorn-sync-1"]["workers"] == "1"
+    assert settings["was-gunicorn-sync"]["workers"] == str(2 * cpus + 1)
+    page = Visit(context).open(f"/reports/{runs['bench']}/report.html")
+    expect(page.locator("main")).to_contain_text(f"django GUNICORN_WORKERS={django} GUNICORN_THREADS=")
+    expect(page.locator("main")).to_contain_text("was-gunicorn-sync-1 workers=1 GUNICORN_THREADS=1;")
+    expect(page.locator("main")).to_contain_text(f"was-gunicorn-sync workers={2 * cpus + 1} GUNICORN_THREADS=1;")
 
 
 def test_comparison_page_pairs_two_runs_per_workload(context, runs, ssl_context):
