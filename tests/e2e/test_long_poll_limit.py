@@ -24,6 +24,9 @@ CONCURRENCY: dict[str, Callable[[dict[str, str]], int]] = {
     "wsgi": lambda env: int(env["GUNICORN_WORKERS"]) * int(env["GUNICORN_THREADS"]),
     "cgi": lambda env: int(env["FCGI_CHILDREN"]),
 }
+# Where a waiting poll holds a connection of a pool that opens them on demand
+# (DB_POOL_MIN); a CGI process connects for itself.
+POOLED = ("django", "wsgi")
 REFUSED = {"error": "too many waiting clients, try again shortly"}  # nginx/snippets/errors/json-errors.conf
 # Longer than the test takes: a held poll answers only when the message comes.
 HOLD_MS = 30_000
@@ -79,7 +82,8 @@ class HeldPolls:
         self.sent.clear()
 
     def __enter__(self) -> "HeldPolls":
-        self.warm_up()
+        if self.backend in POOLED:
+            self.warm_up()
         self.answers = [self.pool.submit(self.poll, HOLD_MS) for _ in range(self.count)]
         return self
 
