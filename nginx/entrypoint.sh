@@ -5,6 +5,9 @@
 #   HTTPS_PORT   the HTTPS port users see    -> $public_port, $public_port_suffix
 #   REQUEST_BODY_MAX_BYTES  the largest body -> client_max_body_size, client_body_buffer_size
 #   BACKEND_CONNECTIONS_MAX held per backend -> limit_conn
+#   GUNICORN_WORKERS x GUNICORN_THREADS - 1   -> limit_conn of /django/poll, /wsgi/poll
+#   FCGI_CHILDREN - 1                         -> limit_conn of /cgi/poll
+#     (the waiting long polls a blocking backend may hold: snippets/limits/long-polls.conf)
 # and copy upstreams/ to /tmp/nginx/rendered/upstreams/, the copy nginx reads:
 # scripts/replicas.sh rewrites a copy there to take a replica out of service
 # before it stops (the image's own files are read-only).
@@ -20,10 +23,16 @@ host="${PUBLIC_HOST:-}"
 port="${HTTPS_PORT:-}"
 body_max="${REQUEST_BODY_MAX_BYTES:-}"
 connections_max="${BACKEND_CONNECTIONS_MAX:-}"
+workers="${GUNICORN_WORKERS:-}"
+threads="${GUNICORN_THREADS:-}"
+children="${FCGI_CHILDREN:-}"
 [ -n "$host" ] || fail "PUBLIC_HOST is not set: the site's host name, e.g. localhost"
 [ -n "$port" ] || fail "HTTPS_PORT is not set: the HTTPS port users see, e.g. 8443"
 [ -n "$body_max" ] || fail "REQUEST_BODY_MAX_BYTES is not set: the largest request body in bytes (.env)"
 [ -n "$connections_max" ] || fail "BACKEND_CONNECTIONS_MAX is not set: the connections one backend may hold (.env)"
+[ -n "$workers" ] || fail "GUNICORN_WORKERS is not set: Gunicorn's processes per WSGI backend (.env)"
+[ -n "$threads" ] || fail "GUNICORN_THREADS is not set: Gunicorn's threads per process (.env)"
+[ -n "$children" ] || fail "FCGI_CHILDREN is not set: fcgiwrap's processes (.env)"
 # Written into nginx's configuration: a host name or address, nothing else.
 case "$host" in
   *[!A-Za-z0-9.-]*) fail "PUBLIC_HOST must be a host name (letters, digits, dots, hyphens), got '$host'" ;;
@@ -37,6 +46,16 @@ esac
 case "$connections_max" in
   *[!0-9]*) fail "BACKEND_CONNECTIONS_MAX must be a number of connections, got '$connections_max'" ;;
 esac
+case "$workers$threads$children" in
+  *[!0-9]*) fail "GUNICORN_WORKERS, GUNICORN_THREADS and FCGI_CHILDREN must be numbers, got '$workers', '$threads', '$children'" ;;
+esac
+# One thread or process of each stays free for everything but polls
+# (snippets/limits/long-polls.conf); nginx takes 1..65535 connections.
+gunicorn_polls=$((workers * threads - 1))
+fcgiwrap_polls=$((children - 1))
+[ "$gunicorn_polls" -ge 1 ] || fail "GUNICORN_WORKERS x GUNICORN_THREADS must be at least 2: one thread waits in a poll, one stays for the rest"
+[ "$fcgiwrap_polls" -ge 1 ] || fail "FCGI_CHILDREN must be at least 2: one process waits in a poll, one stays for the rest"
+[ "$gunicorn_polls" -le 65535 ] && [ "$fcgiwrap_polls" -le 65535 ] || fail "a long-poll cap above nginx's 65535"
 suffix=":$port"
 [ "$port" = 443 ] && suffix=""    # the default port is left out of URLs
 
@@ -59,6 +78,14 @@ CONF
 cat >/tmp/nginx/rendered/backend-connections.conf <<CONF
 # Rendered by nginx-entrypoint from BACKEND_CONNECTIONS_MAX; do not edit.
 limit_conn backend_connections $connections_max;
+CONF
+cat >/tmp/nginx/rendered/long-polls-gunicorn.conf <<CONF
+# Rendered by nginx-entrypoint: GUNICORN_WORKERS x GUNICORN_THREADS - 1; do not edit.
+limit_conn long_polls $gunicorn_polls;
+CONF
+cat >/tmp/nginx/rendered/long-polls-fcgiwrap.conf <<CONF
+# Rendered by nginx-entrypoint: FCGI_CHILDREN - 1; do not edit.
+limit_conn long_polls $fcgiwrap_polls;
 CONF
 mkdir -p /tmp/nginx/rendered/upstreams
 cp /etc/nginx/upstreams/*.conf /tmp/nginx/rendered/upstreams/

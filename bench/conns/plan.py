@@ -2,8 +2,10 @@
 
 Kinds follow docs/contract.md: every backend answers /poll; the ASGI ones
 also hold ws/messages and events/messages. WSGI holds a thread per waiting
-poll and CGI a process, so their steps stop far lower; the run stops a
-series at the first step with refusals or errors anyway: that is the limit.
+poll and CGI a process, and the edge refuses the poll beyond their count less
+one (nginx/snippets/limits/long-polls.conf), so their steps stop far lower;
+the run stops a series at the first step with refusals or errors: that is
+each interface's limit.
 """
 
 from dataclasses import dataclass
@@ -17,8 +19,9 @@ OFFERS: dict[str, tuple[str, ...]] = {
 }
 # The issue's target for ASGI (20,000 WebSockets through the edge on 2 cores).
 ASGI_STEPS = (1_000, 5_000, 10_000, 20_000)
-# GUNICORN_WORKERS x GUNICORN_THREADS = 16 and FCGI_CHILDREN = 8 (.env): steps
-# around and beyond them, so the series shows where each one stops.
+# Doubling: the edge's long-poll caps follow GUNICORN_WORKERS x GUNICORN_THREADS
+# and FCGI_CHILDREN (.env), and the first step beyond a cap shows its refusals
+# (bench/tests/test_conns.py checks the last step is beyond the caps of .env).
 BLOCKING_STEPS = (4, 8, 16, 32, 64)
 
 

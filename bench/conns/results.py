@@ -31,6 +31,20 @@ def per_connection_kib(memory: int, baseline: int, held: int) -> float | None:
     return round((memory - baseline) / held / 1024, 2)
 
 
+def step_counts(ramped: list[dict[str, int]], collected: list[dict[str, int]]) -> dict[str, int]:
+    """A step's held, refused and errors summed over the clients. The collect's
+    figures count since the ramp too, so they include what came after it: a
+    poll is counted held once sent, and a refusal that reaches a slow client
+    after the ramp's settling time turns a held poll into a refused one."""
+    ramp = {key: sum(answer[key] for answer in ramped) for key in ("held", "refused", "errors")}
+    refused = max(ramp["refused"], sum(answer["refused"] for answer in collected))
+    return {
+        "held": ramp["held"] - (refused - ramp["refused"]),
+        "refused": refused,
+        "errors": max(ramp["errors"], sum(answer["errors"] for answer in collected)),
+    }
+
+
 def step_record(
     target: int,
     counts: dict[str, int],

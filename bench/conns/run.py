@@ -136,7 +136,6 @@ def run_series(
                 ramp_timeout = target / len(clients) / options.open_rate + 120  # + the slowest open
                 shares = [{"cmd": "ramp", "target": share} for share in plan.split(target, count)]
                 answers = ask_all(clients, shares, "ramped", timeout=ramp_timeout)
-                counts = {key: sum(answer[key] for answer in answers) for key in ("held", "refused", "errors")}
                 with StatsSampler(containers_of(project)) as sampler:
                     time.sleep(options.hold_s)
                     clients[0].send({"cmd": "post", "count": options.messages})
@@ -152,7 +151,7 @@ def run_series(
                     ]
                     collected = ask_all(clients, collect, "collected", timeout=options.delivery_wait_s + 60)
                 usage = sampler.usage()
-                counts["errors"] = max(counts["errors"], sum(answer["errors"] for answer in collected))
+                counts = results.step_counts(answers, collected)
                 latencies = [value for answer in collected for value in answer["latencies_ms"]]
                 memory = {"backend": peak(usage, series.backend), "nginx": peak(usage, "nginx")}
                 cpu = {

@@ -1,6 +1,7 @@
 """bench/conns: the plan of a capacity run and the figures it records (no stack needed)."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,26 @@ def test_every_backend_holds_long_polls_and_only_asgi_holds_streams_and_websocke
     # ASGI ramps to the issue's 20,000; the blocking interfaces stop far lower.
     for s in series:
         assert max(s.steps) == (20_000 if s.backend in plan.ASGI else 64)
+
+
+def dotenv() -> dict[str, str]:
+    """The committed .env, the one home of the sizes."""
+    lines = (Path(__file__).resolve().parents[2] / ".env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_the_blocking_series_reach_past_the_edges_long_poll_caps():
+    # The edge refuses the poll beyond GUNICORN_WORKERS x GUNICORN_THREADS - 1 on
+    # WSGI and FCGI_CHILDREN - 1 on CGI (nginx/snippets/limits/long-polls.conf):
+    # a series that never passes its cap would never show where it stops.
+    settings = dotenv()
+    caps = {
+        "django": int(settings["GUNICORN_WORKERS"]) * int(settings["GUNICORN_THREADS"]) - 1,
+        "wsgi": int(settings["GUNICORN_WORKERS"]) * int(settings["GUNICORN_THREADS"]) - 1,
+        "cgi": int(settings["FCGI_CHILDREN"]) - 1,
+    }
+    for s in plan.series(list(caps), ["poll"], None):
+        assert max(s.steps) > caps[s.backend], s
 
 
 def test_steps_given_apply_to_every_series_and_a_kind_not_offered_is_skipped():
@@ -83,6 +104,21 @@ def test_nothing_held_has_no_figure_per_connection():
 )
 def test_a_series_stops_at_a_refusal_an_error_or_a_lost_delivery(overrides, limit):
     assert results.at_limit(step(**overrides)) is limit
+
+
+def test_a_refusal_after_the_ramp_turns_a_held_poll_into_a_refused_one():
+    # A poll counts as held once sent; on a slow host the edge's 503 may come
+    # after the ramp's settling time, and the collect reports it.
+    ramped = [{"held": 8, "refused": 0, "errors": 0}, {"held": 8, "refused": 0, "errors": 0}]
+    collected = [{"refused": 1, "errors": 0}, {"refused": 0, "errors": 0}]
+    assert results.step_counts(ramped, collected) == {"held": 15, "refused": 1, "errors": 0}
+
+
+def test_refusals_and_errors_seen_at_the_ramp_are_kept():
+    ramped = [{"held": 15, "refused": 1, "errors": 2}]
+    assert results.step_counts(ramped, [{"refused": 1, "errors": 2}]) == {"held": 15, "refused": 1, "errors": 2}
+    # A held connection that drops later is an error, and stays counted as held.
+    assert results.step_counts(ramped, [{"refused": 1, "errors": 3}]) == {"held": 15, "refused": 1, "errors": 3}
 
 
 def test_the_summary_has_the_shape_the_report_pages_read():

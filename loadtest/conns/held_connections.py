@@ -11,7 +11,8 @@ line, and reads one JSON event a line from stdout:
       -> {"event": "posted", "ids": [...], "held"}
   {"cmd": "collect", "ids": [...], "expected": E, "wait_s": S}
       wait until E deliveries of those ids arrived here (or S seconds passed)
-      -> {"event": "collected", "latencies_ms": [...], "errors"}
+      -> {"event": "collected", "latencies_ms": [...], "errors", "refused"}
+         (errors, refused: since the last ramp, a poll's late 503 included)
   {"cmd": "stop"}                    close everything and exit
 
 Kinds: `websocket` (GET ws/messages), `sse` (GET events/messages), `poll`
@@ -195,7 +196,12 @@ class Client:
                 break
             await asyncio.sleep(0.1)
         latencies = [round(value, 2) for i in ids for value in self.tally.deliveries.pop(i, [])]
-        return {"event": "collected", "latencies_ms": latencies, "errors": self.tally.errors}
+        return {
+            "event": "collected",
+            "latencies_ms": latencies,
+            "errors": self.tally.errors,
+            "refused": self.tally.refused,
+        }
 
     async def stop(self) -> None:
         self.closing = True
