@@ -35,8 +35,20 @@ CALIBRATION_WORKLOAD = "calibration"
 # The cells of nginx alone, in run order: before the rest, first the calibration.
 EDGE_WORKLOADS = (CALIBRATION_WORKLOAD, STATIC_WORKLOAD)
 EDGE_SERVICE = "nginx"
-# Locust's user classes (loadtest/scenarios/backends.py); a backend without one is wrk's only.
-USER_CLASSES = {"cgi": "CgiUser", "django": "DjangoUser", "fastapi": "FastapiUser", "django-asgi": "DjangoAsgiUser"}
+# Locust's user class for each backend (loadtest/scenarios/backends.py, server_matrix.py).
+USER_CLASSES = {
+    "cgi": "CgiUser",
+    "django": "DjangoUser",
+    "fastapi": "FastapiUser",
+    "wsgi": "WsgiUser",
+    "asgi": "AsgiUser",
+    "django-asgi": "DjangoAsgiUser",
+    "was-gunicorn-sync-1": "WasGunicornSync1User",
+    "was-gunicorn-sync": "WasGunicornSyncUser",
+    "was-uvicorn-worker": "WasUvicornWorkerUser",
+    "was-granian-wsgi": "WasGranianWsgiUser",
+    "was-granian-asgi": "WasGranianAsgiUser",
+}
 STATIC_USER_CLASS = "StaticUser"
 # Workloads of one backend only: /cgi/floor, the bare cost of a Python CGI
 # process (fork, exec, interpreter, fixed answer), beside the real CGI rows;
@@ -166,7 +178,7 @@ def build_matrix(
         for backend in backends:
             if ONLY_BACKEND.get(workload, backend) != backend:
                 continue
-            user_class = USER_CLASSES.get(backend, "")
+            user_class = USER_CLASSES[backend]
             if "edge" in routes:
                 cells.append(Cell("edge", backend, workload, user_class, edge_host))
             if "direct" in routes and backend in direct_hosts:

@@ -180,10 +180,6 @@ def _run(argv: list[str]) -> int:
     if options.generator == "wrk" and not 1 <= options.threads <= options.users:
         print("bench: wrk needs 1 <= --threads <= --users (each thread keeps its own connections)", file=sys.stderr)
         return 2
-    without_class = sorted({cell.backend for cell in cells if not cell.user_class})
-    if options.generator == "locust" and without_class:
-        print(f"bench: Locust has no user class for {', '.join(without_class)}: measure them with wrk", file=sys.stderr)
-        return 2
     load = Load(options.users, options.spawn_rate, options.duration, options.generator, options.threads)
     seconds_per_cell = options.duration + OVERHEAD_SECONDS[options.generator]
     print(

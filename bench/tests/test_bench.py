@@ -1,5 +1,6 @@
 """The benchmark runner: matrix, run loop, parsing, summary and report (Locust: the stand-in)."""
 
+import ast
 import csv
 import io
 import json
@@ -10,11 +11,11 @@ import pytest
 
 from bench.docker_stats import parse_size, parse_stats_line, summarize
 from bench.locust_csv import read_stats, run_seconds, saw_cpu_warning
-from bench.matrix import DEFAULT_DIRECT_HOSTS, VARIANTS, build_matrix
+from bench.matrix import BACKENDS, DEFAULT_DIRECT_HOSTS, VARIANTS, build_matrix
 from bench.progress import Progress
 from bench.report_html import render_html, verdict_lines
+from bench.run import LOCUSTFILE, parse_arguments
 from bench.run import main as bench_main
-from bench.run import parse_arguments
 from bench.summary import render_markdown
 
 CELLS = ["edge-nginx-static", "edge-django-hello", "direct-django-hello"]
@@ -229,6 +230,18 @@ def test_the_raw_callables_and_every_server_matrix_variant_are_backends() -> Non
     assert not set(parse_arguments([]).backends) & set(VARIANTS)
 
 
-def test_locust_refuses_backends_it_has_no_user_class_for() -> None:
-    assert bench_main(["--generator=locust", "--backends=django,was-granian-wsgi", "--dry-run"]) == 2
-    assert bench_main(["--generator=locust", "--backends=django", "--workloads=hello", "--dry-run"]) == 0
+def test_locust_runs_every_backend_with_a_user_class_of_its_own_from_the_locustfile(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    arguments = ["--generator=locust", f"--backends={','.join(BACKENDS)}", "--workloads=hello", "--routes=edge"]
+    assert bench_main([*arguments, "--dry-run"]) == 0
+    # Each line: the cell's slug, then its command, which ends with the user class.
+    classes = {line.split()[0]: line.split()[-1] for line in capsys.readouterr().out.splitlines()}
+    locustfile = ast.parse(LOCUSTFILE.read_text())
+    exported = next(
+        ast.literal_eval(node.value)
+        for node in locustfile.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "__all__"
+    )
+    chosen = [classes[f"edge-{backend}-hello"] for backend in BACKENDS]
+    assert len(set(chosen)) == len(BACKENDS) and set(chosen) <= set(exported)

@@ -1,2 +1,3 @@
-"""Locust scenarios for Gateway Lab: one user class per backend, the edge's
-static file and the FastAPI WebSocket echo."""
+"""Locust scenarios for Gateway Lab: one user class per backend and per server
+matrix variant, the edge's static file, the ASGI backends' WebSocket echo and
+the waiting clients (long polling, SSE, broadcast WebSocket)."""

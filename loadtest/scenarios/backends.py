@@ -1,4 +1,7 @@
-"""One user class per backend: the same contract under each prefix."""
+"""One user class per backend of the interface ladder: the same contract under each prefix.
+
+The server matrix's variants (/was/<variant>/) are in server_matrix.py.
+"""
 
 from locust import tag, task
 
@@ -11,6 +14,7 @@ class CgiUser(ContractUser):
 
     backend = "cgi"
     interface = "CGI"
+    via = "cgi"
 
     @tag("floor")
     @task
@@ -25,11 +29,28 @@ class CgiUser(ContractUser):
         self._get("/direct/db", checks.world_row)
 
 
+class WsgiUser(ContractUser):
+    """A plain WSGI callable under Gunicorn (gthread): the interface without a framework."""
+
+    backend = "wsgi"
+    interface = "WSGI"
+    via = "wsgi"
+
+
 class DjangoUser(ContractUser):
     """Django under Gunicorn (WSGI)."""
 
     backend = "django"
     interface = "WSGI"
+    via = "django"
+
+
+class AsgiUser(ContractUser):
+    """A plain ASGI callable under Uvicorn: the interface without a framework."""
+
+    backend = "asgi"
+    interface = "ASGI"
+    via = "asgi"
 
 
 class FastapiUser(ContractUser):
@@ -37,6 +58,7 @@ class FastapiUser(ContractUser):
 
     backend = "fastapi"
     interface = "ASGI"
+    via = "fastapi"
 
 
 class DjangoAsgiUser(ContractUser):
@@ -44,3 +66,4 @@ class DjangoAsgiUser(ContractUser):
 
     backend = "django-asgi"
     interface = "ASGI"
+    via = "django-asgi"

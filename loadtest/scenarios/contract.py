@@ -1,4 +1,4 @@
-"""The endpoint contract as Locust tasks, shared by the three backend users.
+"""The endpoint contract as Locust tasks, shared by every backend's user class.
 
 One task per contract row, each tagged with the endpoint's name, so a run can
 be narrowed with ``--tags db`` on the command line, or in the web UI by
@@ -22,9 +22,12 @@ class ContractUser(FastHttpUser):
     abstract = True
 
     backend: ClassVar[str]
-    """Path prefix without slash, and the `via` the backend stores."""
+    """Path prefix without the outer slashes: `cgi`, `was/granian-wsgi`."""
     interface: ClassVar[str]
     """CGI, WSGI or ASGI, as `/hello` and `/info` name it."""
+    via: ClassVar[str]
+    """What a stored message's `via` says: the app's name, which a server
+    matrix variant shares with the backend whose app it runs."""
 
     host = settings.DEFAULT_HOST
     # Closed loop without think time: each user sends its next request when
@@ -40,8 +43,7 @@ class ContractUser(FastHttpUser):
         with self.client.get(url, catch_response=True) as response:
             self._judge(response, check)
 
-    @staticmethod
-    def _judge(response: checks.Response, check: checks.Check) -> None:
+    def _judge(self, response: checks.Response, check: checks.Check) -> None:
         problem = check(response)
         if problem:
             response.failure(problem)
@@ -95,7 +97,7 @@ class ContractUser(FastHttpUser):
     def post_messages(self) -> None:
         author = f"locust-{self.backend}"
         text = f"load test message {uuid.uuid4()}"
-        check = checks.stored_message(author, text, via=self.backend)
+        check = checks.stored_message(author, text, via=self.via)
         payload = {"author": author, "text": text}
         with self.client.post(f"/{self.backend}/messages", json=payload, catch_response=True) as response:
             self._judge(response, check)

@@ -1,10 +1,12 @@
 """A tiny stand-in for the stack, standard library only, for bounded runs.
 
 It answers every contract row under /cgi/, /django/, /fastapi/, /wsgi/,
-/asgi/ and /django-asgi/, the static file, the calibration answer, the WebSocket echo, and the message feed (long poll,
-SSE, broadcast WebSocket: a new message every 100 ms), just well enough for
-the scenarios' checks, so a real Locust run can produce real CSV and HTML
-files in a few seconds.
+/asgi/, /django-asgi/ and the server matrix's /was/<variant>/, the static
+file, the calibration answer, the WebSocket echo, and the message feed (long
+poll, SSE, broadcast WebSocket: a new message every 100 ms), just well enough
+for the scenarios' checks, so a real Locust run can produce real CSV and HTML
+files in a few seconds. Started without the matrix, it answers /was/ as the
+edge does when the variants are not running: its JSON 502.
 """
 
 import base64
@@ -22,7 +24,22 @@ from urllib.parse import parse_qs, urlsplit
 
 STATIC_PATH = "/static/landing/style.css"
 CALIBRATION_PATH = "/edge-calibration"
-INTERFACES = {"cgi": "CGI", "django": "WSGI", "fastapi": "ASGI", "wsgi": "WSGI", "asgi": "ASGI", "django-asgi": "ASGI"}
+# Prefix -> the interface /hello and /info name, and the app a stored message's
+# `via` names (a variant runs django's or fastapi's).
+BACKENDS = {
+    "cgi": ("CGI", "cgi"),
+    "django": ("WSGI", "django"),
+    "fastapi": ("ASGI", "fastapi"),
+    "wsgi": ("WSGI", "wsgi"),
+    "asgi": ("ASGI", "asgi"),
+    "django-asgi": ("ASGI", "django-asgi"),
+    "was/gunicorn-sync-1": ("WSGI", "django"),
+    "was/gunicorn-sync": ("WSGI", "django"),
+    "was/uvicorn-worker": ("ASGI", "fastapi"),
+    "was/granian-wsgi": ("WSGI", "django"),
+    "was/granian-asgi": ("ASGI", "fastapi"),
+}
+MATRIX_PREFIX = "/was/"
 # The fake feed: one message this often, for at most this many on one connection.
 FEED_INTERVAL_S = 0.1
 FEED_MESSAGES = 100
@@ -32,6 +49,13 @@ WEBSOCKET_MAGIC = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
 def _world_row() -> dict[str, int]:
     # Test data, not secrets: the standard generator is the right tool.
     return {"id": random.randint(1, 10_000), "randomNumber": random.randint(1, 10_000)}  # noqa: S311
+
+
+def _split(path: str) -> tuple[str, str]:
+    """/django/db -> (django, db); /was/granian-wsgi/db -> (was/granian-wsgi, db)."""
+    segments = 3 if path.startswith(MATRIX_PREFIX) else 2
+    parts = [*path.split("/", segments), "", "", ""]
+    return "/".join(parts[1:segments]), parts[segments]
 
 
 def _new_message(backend: str) -> dict[str, object]:
@@ -47,6 +71,8 @@ def _new_message(backend: str) -> dict[str, object]:
 class ContractHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the real edge
     disable_nagle_algorithm = True  # headers and body leave at once, no 40 ms stalls
+    matrix_running = True
+    unavailable_status = 502
 
     def log_message(self, format: str, *args: object) -> None:
         """Keep test output quiet."""
@@ -73,19 +99,22 @@ class ContractHandler(BaseHTTPRequestHandler):
             return self._send(200, "body { margin: 0 }\n", "text/css")
         if url.path == CALIBRATION_PATH:
             return self._send(200, "calibration\n", "text/plain")
-        if url.path == "/fastapi/ws/echo":
-            return self._echo_websocket()
-        if url.path.endswith("/ws/messages"):
-            return self._feed_websocket(url.path.split("/")[1])
-        if url.path.endswith("/events/messages"):
-            return self._message_events(url.path.split("/")[1])
-        _, backend, endpoint = [*url.path.split("/", 2), "", ""][:3]
-        if backend not in INTERFACES:
+        backend, endpoint = _split(url.path)
+        if backend not in BACKENDS:
             return self._json({"error": "not found"}, 404)
+        if url.path.startswith(MATRIX_PREFIX) and not self.matrix_running:
+            return self._json({"error": "the backend is unavailable, try again shortly"}, self.unavailable_status)
+        interface, _ = BACKENDS[backend]
         query = parse_qs(url.query)
         match endpoint:
+            case "ws/echo" if interface == "ASGI":  # long-lived connections: ASGI only
+                self._echo_websocket()
+            case "ws/messages" if interface == "ASGI":
+                self._feed_websocket(backend)
+            case "events/messages" if interface == "ASGI":
+                self._message_events(backend)
             case "hello":
-                text = f"Hello, {INTERFACES[backend]} World"
+                text = f"Hello, {interface} World"
                 self._send(200, text, "text/plain; charset=utf-8")
             case "floor" if backend == "cgi":  # /cgi/floor answers as /cgi/hello
                 self._send(200, "Hello, CGI World", "text/plain; charset=utf-8")
@@ -105,7 +134,6 @@ class ContractHandler(BaseHTTPRequestHandler):
                 time.sleep(waited / 1000)
                 self._json({"waited_ms": waited})
             case "info":
-                interface = INTERFACES[backend]
                 self._json({"interface": interface, "server": "test", "framework": "test", "pid": 1, "python": "3"})
             case "messages":
                 self._json([])
@@ -118,9 +146,12 @@ class ContractHandler(BaseHTTPRequestHandler):
                 self._json({"error": "not found"}, 404)
 
     def do_POST(self) -> None:
-        backend = self.path.split("/")[1]
+        backend, _ = _split(self.path)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self._json({"id": 1, **body, "via": backend}, 201)
+        if self.path.startswith(MATRIX_PREFIX) and not self.matrix_running:
+            return self._json({"error": "the backend is unavailable, try again shortly"}, self.unavailable_status)
+        _, via = BACKENDS[backend]
+        self._json({"id": 1, **body, "via": via}, 201)
 
     def _message_events(self, backend: str) -> None:
         """A server-sent-events stream of fake messages, until the client leaves or FEED_MESSAGES."""
@@ -185,9 +216,16 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def running_contract_server() -> Iterator[str]:
-    """Serve on a free port of 127.0.0.1; yields the base URL."""
-    server = QuietServer(("127.0.0.1", 0), ContractHandler)
+def running_contract_server(*, matrix: bool = True, status_without_matrix: int = 502) -> Iterator[str]:
+    """Serve on a free port of 127.0.0.1; yields the base URL. Without the server
+    matrix, /was/ answers status_without_matrix: 502 as the edge when the
+    variants are not running, 504 as when one answers too slowly."""
+
+    class Handler(ContractHandler):
+        matrix_running = matrix
+        unavailable_status = status_without_matrix
+
+    server = QuietServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
