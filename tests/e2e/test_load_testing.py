@@ -16,14 +16,22 @@ from tests.conftest import PUBLIC_ORIGIN, compose, edge_client, read_secret
 from tests.e2e.test_hardening import WatchedPage
 from tests.e2e.test_landing import check_the_claims_after_a_benchmark
 
-USER_CLASSES = ("CgiUser", "DjangoUser", "FastapiUser", "DjangoAsgiUser", "StaticUser", "WebSocketUser")
+# Every rung of the ladder and every server-matrix variant (make test starts the matrix).
 PREFIXES = {
     "CgiUser": "/cgi/",
     "DjangoUser": "/django/",
     "FastapiUser": "/fastapi/",
+    "WsgiUser": "/wsgi/",
+    "AsgiUser": "/asgi/",
     "DjangoAsgiUser": "/django-asgi/",
+    "WasGunicornSync1User": "/was/gunicorn-sync-1/",
+    "WasGunicornSyncUser": "/was/gunicorn-sync/",
+    "WasUvicornWorkerUser": "/was/uvicorn-worker/",
+    "WasGranianWsgiUser": "/was/granian-wsgi/",
+    "WasGranianAsgiUser": "/was/granian-asgi/",
     "StaticUser": "/static/",
 }
+USER_CLASSES = (*PREFIXES, "WebSocketUser")
 UI = "/locust/"
 
 
