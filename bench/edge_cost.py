@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.matrix import BACKENDS, EDGE_SERVICE, PATHS, STATIC_PATH, prefix
+from bench.pages import write_index
 from bench.provenance import describe, provenance
 from bench.stack import Compose, docker, engine_version
 from bench.wrk_result import parse
@@ -206,10 +207,18 @@ def main(argv: list[str]) -> int:
     meta = provenance(PROJECT_DIR, started, stack, ["edge", *argv])
     directory = arguments.output / f"edge-{started:%Y%m%dT%H%M%SZ}"
     directory.mkdir(parents=True)
-    record = {"rate": arguments.rate, "connections": CONNECTIONS, "provenance": meta, "rows": summary,
-              "runs": [asdict(run) for run in runs]}  # fmt: skip
+    record = {
+        "kind": "edge-cost",
+        "created": started.isoformat(timespec="seconds"),
+        "rate": arguments.rate,
+        "connections": CONNECTIONS,
+        "provenance": meta,
+        "rows": summary,
+        "runs": [asdict(run) for run in runs],
+    }
     (directory / "summary.json").write_text(json.dumps(record, indent=1) + "\n")
     markdown = render_markdown(summary, arguments.rate, describe(meta))
     (directory / "summary.md").write_text(markdown)
+    write_index(arguments.output)
     sys.stdout.write("\n" + markdown + f"\n{directory}\n")
     return 0

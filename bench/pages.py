@@ -35,6 +35,8 @@ def write_report(directory: Path, summary: dict[str, Any]) -> None:
 
 
 def _describe(summary: dict[str, Any]) -> str:
+    if summary.get("kind") == "edge-cost":
+        return f"edge cost: nginx CPU per request at {summary['rate']:g} req/s, {len(summary['rows'])} paths"
     if summary.get("kind") == "capacity":
         kinds = sorted({run["kind"] for run in summary["runs"]})
         return f"capacity: {len(summary['runs'])} runs ({', '.join(kinds)})"

@@ -1,9 +1,13 @@
 """`make bench-edge`: nginx's CPU per request at one paced rate, static file against proxied."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from bench import edge_cost
 from bench.edge_cost import Run
+from bench.pages import write_index
 
 
 def test_cpu_usage_reads_cgroup_v2_microseconds_and_v1_nanoseconds() -> None:
@@ -65,3 +69,15 @@ def test_unknown_backends_and_workloads_are_refused(capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit):
         edge_cost.parse_arguments(["--backends", "django,nope"])
     assert "unknown: nope" in capsys.readouterr().err
+
+
+def test_the_reports_index_lists_an_edge_cost_run_beside_a_benchmark(tmp_path: Path) -> None:
+    run = tmp_path / "edge-20261126T160000Z"
+    run.mkdir()
+    rows = edge_cost.summarize([_run("static", 3000, 0.15)], rate=300)
+    summary = {"kind": "edge-cost", "created": "2026-11-26T16:00:00+00:00", "rate": 300, "rows": rows}
+    (run / "summary.json").write_text(json.dumps(summary))
+    write_index(tmp_path)
+    index = (tmp_path / "index.html").read_text()
+    assert "edge cost: nginx CPU per request at 300 req/s, 1 paths" in index
+    assert 'href="edge-20261126T160000Z/summary.json"' in index
