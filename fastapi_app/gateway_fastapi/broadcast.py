@@ -90,8 +90,10 @@ class MessageFeed:
         async with self.pool.connection() as connection, connection.cursor(row_factory=class_row(Message)) as cursor:
             await cursor.execute(SELECT_MESSAGE, (message_id,))
             message = await cursor.fetchone()
-        if message is None:
-            return
+        if message is not None:
+            self.deliver(message)
+
+    def deliver(self, message: Message) -> None:
         for queue in self.subscribers:
             if not queue.full():
                 queue.put_nowait(message)
