@@ -22,6 +22,9 @@ from typing import Any
 
 # A client busier than this share of its core is saturated (as bench/summary.py's GENERATOR_CPU_LIMIT).
 CLIENT_CPU_LIMIT = 0.8
+# A wait shorter than this (everything had arrived already) is too short to
+# tell a busy client from an idle one: 1 ms of CPU in 1 ms is not saturation.
+MIN_WAIT_S = 1.0
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -41,8 +44,9 @@ def per_connection_kib(memory: int, baseline: int, held: int) -> float | None:
 
 def client_load(collected: list[dict[str, Any]]) -> dict[str, Any]:
     """The busiest client over the delivery wait (its `collected` answer's cpu_s, wall_s, loop_lag_ms)."""
-    shares = [answer["cpu_s"] / answer["wall_s"] for answer in collected if answer.get("wall_s")]
-    lags = [answer["loop_lag_ms"] for answer in collected if "loop_lag_ms" in answer]
+    timed = [answer for answer in collected if answer.get("wall_s", 0) >= MIN_WAIT_S]
+    shares = [answer["cpu_s"] / answer["wall_s"] for answer in timed]
+    lags = [answer["loop_lag_ms"] for answer in timed]
     share = round(max(shares), 3) if shares else None
     return {
         "cpu_share": share,

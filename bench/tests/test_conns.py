@@ -81,6 +81,9 @@ def test_the_busiest_client_decides_whether_the_latencies_are_the_clients():
     assert results.client_load([idle, busy]) == {"cpu_share": 0.9, "loop_lag_ms": 4_000.0, "saturated": True}
     # A client that answered without its own count (an older image) leaves the figures unknown.
     assert results.client_load([{"latencies_ms": []}]) == {"cpu_share": None, "loop_lag_ms": None, "saturated": False}
+    # Everything had arrived before the wait began: no figure, not "100% busy".
+    instant = {"cpu_s": 0.001, "wall_s": 0.001, "loop_lag_ms": 0.0}
+    assert results.client_load([instant]) == {"cpu_share": None, "loop_lag_ms": None, "saturated": False}
 
 
 def test_a_saturated_client_is_flagged_where_the_step_is_printed():
