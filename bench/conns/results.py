@@ -6,14 +6,25 @@ summary.json's shape (the report pages read it):
      "delivery_ms": {"p50", "p99"}, "delivered", "expected",
      "backend_memory_bytes", "nginx_memory_bytes",
      "backend_kib_per_connection", "nginx_kib_per_connection",
-     "cpu_percent": {"backend", "nginx", "client"}}]}]}
+     "cpu_percent": {"backend", "nginx", "client"},
+     "client_load": {"cpu_share", "loop_lag_ms", "saturated"}}]}]}
 Memory per connection is the growth over the series' baseline (no connection
 held) divided by the connections held; CPU is percent of one core.
+client_load is the busiest client's own count over the delivery wait: the
+share of its core it used, and the most its event loop ran late. A saturated
+client delays what it reads, so the step's delivery latencies are then the
+load generator's, not the stack's (as `make bench` flags a saturated wrk).
 """
 
 import html
 import math
 from typing import Any
+
+# A client busier than this share of its core is saturated (as bench/summary.py's GENERATOR_CPU_LIMIT).
+CLIENT_CPU_LIMIT = 0.8
+# A wait shorter than this (everything had arrived already) is too short to
+# tell a busy client from an idle one: 1 ms of CPU in 1 ms is not saturation.
+MIN_WAIT_S = 1.0
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -45,6 +56,19 @@ def step_counts(ramped: list[dict[str, int]], collected: list[dict[str, int]]) -
     }
 
 
+def client_load(collected: list[dict[str, Any]]) -> dict[str, Any]:
+    """The busiest client over the delivery wait (its `collected` answer's cpu_s, wall_s, loop_lag_ms)."""
+    timed = [answer for answer in collected if answer.get("wall_s", 0) >= MIN_WAIT_S]
+    shares = [answer["cpu_s"] / answer["wall_s"] for answer in timed]
+    lags = [answer["loop_lag_ms"] for answer in timed]
+    share = round(max(shares), 3) if shares else None
+    return {
+        "cpu_share": share,
+        "loop_lag_ms": max(lags) if lags else None,
+        "saturated": share is not None and share > CLIENT_CPU_LIMIT,
+    }
+
+
 def step_record(
     target: int,
     counts: dict[str, int],
@@ -53,8 +77,9 @@ def step_record(
     memory: dict[str, int],
     baseline: dict[str, int],
     cpu: dict[str, float],
+    client: dict[str, Any],
 ) -> dict[str, Any]:
-    """One step: counts summed over the clients, memory and CPU of the containers."""
+    """One step: counts summed over the clients, memory and CPU of the containers, the clients' own load."""
     held = counts["held"]
     return {
         "target": target,
@@ -69,6 +94,7 @@ def step_record(
         "backend_kib_per_connection": per_connection_kib(memory["backend"], baseline["backend"], held),
         "nginx_kib_per_connection": per_connection_kib(memory["nginx"], baseline["nginx"], held),
         "cpu_percent": {name: round(value, 1) for name, value in cpu.items()},
+        "client_load": client,
     }
 
 
@@ -93,9 +119,14 @@ def step_line(backend: str, kind: str, step: dict[str, Any]) -> str:
     latency = "no delivery" if delivery["p50"] is None else f"p50 {delivery['p50']:.0f} ms p99 {delivery['p99']:.0f} ms"
     kib = step["backend_kib_per_connection"]
     per_connection = "" if kib is None else f" {kib:.1f} KiB/conn backend, {step['nginx_kib_per_connection']:.1f} nginx"
+    load = step.get("client_load") or {}
+    client = ""
+    if load.get("cpu_share") is not None:
+        client = f"; client {load['cpu_share']:.0%} CPU, loop lag {load['loop_lag_ms']:.0f} ms"
+        client += " WARNING: client CPU saturated, latencies are the client's" if load["saturated"] else ""
     return (
         f"{backend:<12} {kind:<9} {step['target']:>6}: held {step['held']:>6} refused {step['refused']:>5} "
-        f"errors {step['errors']:>5} delivered {step['delivered']}/{step['expected']} {latency}{per_connection}"
+        f"errors {step['errors']:>5} delivered {step['delivered']}/{step['expected']} {latency}{per_connection}{client}"
     )
 
 
@@ -114,6 +145,8 @@ COLUMNS = (
     ("CPU % backend", "cpu_percent.backend"),
     ("CPU % nginx", "cpu_percent.nginx"),
     ("CPU % clients", "cpu_percent.client"),
+    ("busiest client CPU share", "client_load.cpu_share"),
+    ("client loop lag ms", "client_load.loop_lag_ms"),
 )
 
 

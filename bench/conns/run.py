@@ -158,7 +158,9 @@ def run_series(
                     name: mean_cpu(usage, service)
                     for name, service in (("backend", series.backend), ("nginx", "nginx"), ("client", SERVICE))
                 }
-                step = results.step_record(target, counts, latencies, counts["held"] * len(ids), memory, baseline, cpu)
+                client = results.client_load(collected)
+                expected = counts["held"] * len(ids)
+                step = results.step_record(target, counts, latencies, expected, memory, baseline, cpu, client)
                 steps.append(step)
                 print(results.step_line(series.backend, series.kind, step), flush=True)
                 if results.at_limit(step):

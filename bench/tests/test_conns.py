@@ -80,6 +80,7 @@ def step(**overrides):
         memory={"backend": 100 * 2**20 + 1_000 * 30 * 1024, "nginx": 10 * 2**20 + 1_000 * 12 * 1024},
         baseline={"backend": 100 * 2**20, "nginx": 10 * 2**20},
         cpu={"backend": 35.04, "nginx": 12.0, "client": 80.0},
+        client=results.client_load([{"cpu_s": 1.0, "wall_s": 4.0, "loop_lag_ms": 12.5}]),
     )
     record.update(overrides)
     return record
@@ -92,6 +93,25 @@ def test_a_step_records_growth_per_connection_over_the_baseline():
     assert record["delivery_ms"] == {"p50": 10.0, "p99": 900.0}
     assert record["delivered"] == record["expected"] == 5_000
     assert record["cpu_percent"] == {"backend": 35.0, "nginx": 12.0, "client": 80.0}
+
+
+def test_the_busiest_client_decides_whether_the_latencies_are_the_clients():
+    idle = {"cpu_s": 1.0, "wall_s": 10.0, "loop_lag_ms": 20.0}
+    busy = {"cpu_s": 9.0, "wall_s": 10.0, "loop_lag_ms": 4_000.0}
+    assert results.client_load([idle]) == {"cpu_share": 0.1, "loop_lag_ms": 20.0, "saturated": False}
+    assert results.client_load([idle, busy]) == {"cpu_share": 0.9, "loop_lag_ms": 4_000.0, "saturated": True}
+    # A client that answered without its own count (an older image) leaves the figures unknown.
+    assert results.client_load([{"latencies_ms": []}]) == {"cpu_share": None, "loop_lag_ms": None, "saturated": False}
+    # Everything had arrived before the wait began: no figure, not "100% busy".
+    instant = {"cpu_s": 0.001, "wall_s": 0.001, "loop_lag_ms": 0.0}
+    assert results.client_load([instant]) == {"cpu_share": None, "loop_lag_ms": None, "saturated": False}
+
+
+def test_a_saturated_client_is_flagged_where_the_step_is_printed():
+    calm = results.step_line("fastapi", "websocket", step())
+    assert "client 25% CPU, loop lag 12 ms" in calm and "saturated" not in calm
+    busy = step(client_load=results.client_load([{"cpu_s": 9.5, "wall_s": 10.0, "loop_lag_ms": 3_000.0}]))
+    assert "WARNING: client CPU saturated" in results.step_line("fastapi", "websocket", busy)
 
 
 def test_nothing_held_has_no_figure_per_connection():
@@ -142,6 +162,7 @@ def test_the_summary_has_the_shape_the_report_pages_read():
         "backend_kib_per_connection",
         "nginx_kib_per_connection",
         "cpu_percent",
+        "client_load",
     }
     page = results.render_html(record)
     assert "<h2>fastapi: websocket</h2>" in page

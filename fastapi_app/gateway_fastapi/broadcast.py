@@ -13,11 +13,13 @@ https://www.postgresql.org/docs/current/sql-notify.html
 """
 
 import asyncio
+import collections
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import psycopg
-from fastapi import Depends
+from fastapi import Depends, WebSocketDisconnect
 from psycopg import AsyncConnection
 from psycopg.rows import class_row
 from psycopg_pool import AsyncConnectionPool
@@ -35,11 +37,24 @@ QUEUE_SIZE = 100
 RETRY_S = 1.0
 SELECT_MESSAGE = "SELECT id, author, text, via, created_at FROM message WHERE id = %s"
 
+SendText = Callable[[str], Awaitable[None]]
+
 
 class MessageFeed:
+    """Two kinds of subscriber. A request that waits for the next message (SSE,
+    long poll) gets a queue. A WebSocket gets no queue and no task of its own
+    while idle (8 KiB less per held socket, no wake-up per socket and message):
+    `publish` encodes each message once and starts a send to every socket."""
+
     def __init__(self, pool: AsyncConnectionPool[AsyncConnection]) -> None:
         self.pool = pool
         self.subscribers: set[asyncio.Queue[Message]] = set()
+        self.sockets: set[SendText] = set()
+        # What each socket with a send in progress has still to be sent: to a
+        # client not reading, whose socket is full, Uvicorn's send waits until
+        # it drains. A socket without a backlog costs nothing here.
+        self.backlogs: dict[SendText, collections.deque[str]] = {}
+        self.draining: set[asyncio.Task[None]] = set()  # a reference to each running task, as asyncio asks
 
     def subscribe(self) -> "asyncio.Queue[Message]":
         queue: asyncio.Queue[Message] = asyncio.Queue(QUEUE_SIZE)
@@ -48,6 +63,13 @@ class MessageFeed:
 
     def unsubscribe(self, queue: "asyncio.Queue[Message]") -> None:
         self.subscribers.discard(queue)
+
+    def add_socket(self, send: SendText) -> None:
+        self.sockets.add(send)
+
+    def remove_socket(self, send: SendText) -> None:
+        """Its send in progress, if any, ends by itself: Uvicorn fails it once the client is gone."""
+        self.sockets.discard(send)
 
     async def listen(self, conninfo: str) -> None:
         """LISTEN until cancelled (lifespan shutdown), reconnecting after a database outage."""
@@ -63,14 +85,37 @@ class MessageFeed:
                 await asyncio.sleep(RETRY_S)
 
     async def publish(self, message_id: int) -> None:
-        if not self.subscribers:
+        if not self.subscribers and not self.sockets:
             return  # nobody to tell: no query
         async with self.pool.connection() as connection, connection.cursor(row_factory=class_row(Message)) as cursor:
             await cursor.execute(SELECT_MESSAGE, (message_id,))
             message = await cursor.fetchone()
+        if message is not None:
+            self.deliver(message)
+
+    def deliver(self, message: Message) -> None:
         for queue in self.subscribers:
-            if message is not None and not queue.full():
+            if not queue.full():
                 queue.put_nowait(message)
+        text = message.model_dump_json()  # once, not once per socket
+        for send in self.sockets:
+            if (backlog := self.backlogs.get(send)) is None:
+                self.backlogs[send] = collections.deque([text])
+                task = asyncio.create_task(self._drain(send))
+                self.draining.add(task)
+                task.add_done_callback(self.draining.discard)
+            elif len(backlog) < QUEUE_SIZE:
+                backlog.append(text)
+
+    async def _drain(self, send: SendText) -> None:
+        backlog = self.backlogs[send]
+        try:
+            while backlog:
+                await send(backlog.popleft())
+        except WebSocketDisconnect:
+            pass  # the client left: its handler sees it and removes the socket
+        finally:
+            del self.backlogs[send]
 
 
 def get_feed(connection: HTTPConnection) -> MessageFeed:

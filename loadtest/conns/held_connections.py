@@ -13,6 +13,10 @@ line, and reads one JSON event a line from stdout:
       wait until E deliveries of those ids arrived here (or S seconds passed)
       -> {"event": "collected", "latencies_ms": [...], "errors", "refused"}
          (errors, refused: since the last ramp, a poll's late 503 included)
+      -> {"event": "collected", "latencies_ms": [...], "errors", "cpu_s", "wall_s", "loop_lag_ms"}
+      cpu_s / wall_s: this process's CPU over the wait (1.0: its core was
+      busy throughout); loop_lag_ms: the most its event loop ran late then.
+      Both high: the latencies measure this client's backlog, not the stack.
   {"cmd": "stop"}                    close everything and exit
 
 Kinds: `websocket` (GET ws/messages), `sse` (GET events/messages), `poll`
@@ -34,6 +38,9 @@ from dataclasses import dataclass, field
 import aiohttp
 
 POLL_TIMEOUT_MS = 25_000  # below the edge's 35 s for /poll (nginx/routes/*.conf)
+# How often the event loop's lag is sampled: a timer due every 50 ms that runs
+# late by X ms means every delivery read meanwhile waited up to X ms here.
+LAG_PERIOD_S = 0.05
 REFUSED = 503
 AUTHOR = "bench-conns"
 
@@ -66,6 +73,7 @@ class Client:
         self.tasks: set[asyncio.Task] = set()
         self.closing = False
         self.after = 0  # poll: the newest id known when the ramp began
+        self.loop_lag_ms = 0.0  # the most the loop ran late since the last collect began
         context = ssl.create_default_context(cafile=options.ca_file)
         self.session = aiohttp.ClientSession(
             # The edge's address is looked up once: thousands of opens would
@@ -79,8 +87,8 @@ class Client:
 
     # --- receiving --------------------------------------------------------
 
-    def record(self, message: dict) -> None:
-        latency = latency_ms(message, self.options.token, time.time())
+    def record(self, message: dict, received: float) -> None:
+        latency = latency_ms(message, self.options.token, received)
         if latency is not None:
             self.tally.deliveries.setdefault(int(message["id"]), []).append(latency)
 
@@ -94,7 +102,8 @@ class Client:
         try:
             async for frame in socket:
                 if frame.type == aiohttp.WSMsgType.TEXT:
-                    self.record(json.loads(frame.data))
+                    received = time.time()  # before parsing: the parse is this client's cost
+                    self.record(json.loads(frame.data), received)
         finally:
             self.dropped()
 
@@ -107,7 +116,8 @@ class Client:
             try:
                 async for line in response.content:
                     if line.startswith(b"data:"):
-                        self.record(json.loads(line[5:]))
+                        received = time.time()
+                        self.record(json.loads(line[5:]), received)
             finally:
                 self.dropped()
 
@@ -123,8 +133,9 @@ class Client:
                         self.tally.refused += response.status == REFUSED
                         self.tally.errors += response.status != REFUSED
                         return
+                    received = time.time()
                     for message in await response.json():
-                        self.record(message)
+                        self.record(message, received)
                         after = max(after, int(message["id"]))
         except asyncio.CancelledError:
             raise
@@ -190,7 +201,9 @@ class Client:
         return {"event": "posted", "ids": ids}
 
     async def collect(self, ids: list[int], expected: int, wait_s: float) -> dict:
-        deadline = time.monotonic() + wait_s
+        started, cpu_started = time.monotonic(), time.process_time()
+        self.loop_lag_ms = 0.0
+        deadline = started + wait_s
         while time.monotonic() < deadline:
             if sum(len(self.tally.deliveries.get(i, ())) for i in ids) >= expected:
                 break
@@ -201,7 +214,18 @@ class Client:
             "latencies_ms": latencies,
             "errors": self.tally.errors,
             "refused": self.tally.refused,
+            "cpu_s": round(time.process_time() - cpu_started, 3),
+            "wall_s": round(time.monotonic() - started, 3),
+            "loop_lag_ms": round(self.loop_lag_ms, 1),
         }
+
+    async def watch_lag(self) -> None:
+        """Keep loop_lag_ms: how late a timer due every LAG_PERIOD_S runs."""
+        loop = asyncio.get_running_loop()
+        while True:
+            due = loop.time() + LAG_PERIOD_S
+            await asyncio.sleep(LAG_PERIOD_S)
+            self.loop_lag_ms = max(self.loop_lag_ms, (loop.time() - due) * 1000)
 
     async def stop(self) -> None:
         self.closing = True
@@ -226,6 +250,7 @@ def emit(event: dict) -> None:
 async def serve(options: argparse.Namespace) -> None:
     client = Client(options)
     reader = await commands()
+    watching = asyncio.create_task(client.watch_lag())
     try:
         while line := await reader.readline():
             command = json.loads(line)
@@ -241,6 +266,7 @@ async def serve(options: argparse.Namespace) -> None:
                 case "stop":
                     break
     finally:
+        watching.cancel()
         await client.stop()
 
 

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import AsyncIterable
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Header, Query, WebSocket
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from psycopg.rows import class_row
 
@@ -58,34 +58,16 @@ async def events(
 @router.websocket("/ws/messages")
 async def message_feed(websocket: WebSocket, feed: Feed) -> None:
     """Send each newly stored message (as POST /messages returned it, on any
-    backend) as one JSON text frame until the client leaves. What the client
-    sends is ignored, but read: that is how its leaving is seen."""
-    queue = feed.subscribe()
+    backend) as one JSON text frame until the client leaves. The feed sends
+    (broadcast.py); this only reads, ignoring what the client sends, to see it leave."""
+    await websocket.accept()
+    send = websocket.send_text
+    feed.add_socket(send)
     try:
-        await websocket.accept()
-        # Whichever ends first (the client left, or a send failed because it
-        # did) ends the other.
-        sending = asyncio.ensure_future(_send_each(websocket, queue))
-        leaving = asyncio.ensure_future(_until_disconnected(websocket))
-        _, pending = await asyncio.wait({sending, leaving}, return_when=asyncio.FIRST_COMPLETED)
-        for task in pending:
-            task.cancel()
+        while (await websocket.receive())["type"] != "websocket.disconnect":
+            pass
     finally:
-        feed.unsubscribe(queue)
-
-
-async def _send_each(websocket: WebSocket, queue: "asyncio.Queue[Message]") -> None:
-    while True:
-        message = await queue.get()
-        await websocket.send_text(message.model_dump_json())
-
-
-async def _until_disconnected(websocket: WebSocket) -> None:
-    try:
-        while True:
-            await websocket.receive_text()
-    except WebSocketDisconnect:
-        return
+        feed.remove_socket(send)
 
 
 @router.get("/events/messages", response_class=EventSourceResponse)

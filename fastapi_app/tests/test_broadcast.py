@@ -1,0 +1,63 @@
+"""The feed's fan-out to WebSockets, without a database or a server: sends are plain coroutines."""
+
+import asyncio
+from datetime import UTC, datetime
+
+from fastapi import WebSocketDisconnect
+from gateway_fastapi.broadcast import QUEUE_SIZE, MessageFeed
+from gateway_fastapi.schemas import Message
+
+
+def message(number: int) -> Message:
+    return Message(id=number, author="feed", text=f"m{number}", via="test", created_at=datetime.now(UTC))
+
+
+def test_each_socket_gets_every_message_in_order_and_a_stuck_one_only_a_bounded_backlog() -> None:
+    async def scenario() -> tuple[list[str], list[str], int]:
+        feed = MessageFeed(pool=None)  # type: ignore[arg-type]  # deliver() needs no database
+        reading: list[str] = []
+        stuck: list[str] = []
+        drained = asyncio.Event()  # never set: this client does not read
+
+        async def send_reading(text: str) -> None:
+            reading.append(text)
+
+        async def send_stuck(text: str) -> None:
+            stuck.append(text)
+            await drained.wait()
+
+        feed.add_socket(send_reading)
+        feed.add_socket(send_stuck)
+        for number in range(1, QUEUE_SIZE + 1):  # a burst, in one loop turn: before any send runs
+            feed.deliver(message(number))
+        await asyncio.sleep(0.05)  # the reading client took them all, the stuck one its first
+        for number in range(QUEUE_SIZE + 1, QUEUE_SIZE + 11):
+            feed.deliver(message(number))
+        await asyncio.sleep(0.05)
+        backlog = len(feed.backlogs[send_stuck])
+        feed.remove_socket(send_stuck)
+        for task in feed.draining:
+            task.cancel()
+        return reading, stuck, backlog
+
+    reading, stuck, backlog = asyncio.run(scenario())
+    assert [Message.model_validate_json(text).id for text in reading] == list(range(1, QUEUE_SIZE + 11))
+    # The stuck client's first send waits; behind it at most QUEUE_SIZE more, the newest dropped.
+    assert [Message.model_validate_json(text).id for text in stuck] == [1]
+    assert backlog == QUEUE_SIZE
+
+
+def test_a_socket_whose_client_left_is_dropped_without_an_error() -> None:
+    async def scenario() -> MessageFeed:
+        feed = MessageFeed(pool=None)  # type: ignore[arg-type]
+
+        async def send_gone(text: str) -> None:
+            raise WebSocketDisconnect(code=1006)
+
+        feed.add_socket(send_gone)
+        feed.deliver(message(1))
+        await asyncio.sleep(0.01)
+        return feed
+
+    feed = asyncio.run(scenario())
+    assert feed.backlogs == {} and feed.draining == set()
