@@ -76,7 +76,7 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
     except Exception as error:
         await send({"type": "lifespan.startup.failed", "message": str(error)})
         return
-    feed = MessageFeed(pool)
+    feed = MessageFeed(pool, encode=realtime.message_text)
     listening = asyncio.ensure_future(feed.listen(settings.conninfo()))
     scope["state"].update(pool=pool, settings=settings, feed=feed)
     await send({"type": "lifespan.startup.complete"})

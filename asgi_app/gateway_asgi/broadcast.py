@@ -11,7 +11,9 @@ https://www.postgresql.org/docs/current/sql-notify.html
 """
 
 import asyncio
+import collections
 import logging
+from collections.abc import Awaitable, Callable
 
 import psycopg
 from psycopg import AsyncConnection
@@ -29,12 +31,26 @@ RETRY_S = 1.0
 SELECT_MESSAGE = "SELECT id, author, text, via, created_at FROM message WHERE id = %s"
 
 Row = tuple[object, ...]
+SendText = Callable[[str], Awaitable[None]]
+Encode = Callable[[Row], str]
 
 
 class MessageFeed:
-    def __init__(self, pool: Pool) -> None:
+    """Two kinds of subscriber. A request that waits for the next message (SSE,
+    long poll) gets a queue. A WebSocket gets no queue and no task of its own
+    while idle (as FastAPI's feed, fastapi_app/gateway_fastapi/broadcast.py):
+    `deliver` encodes each message once and starts a send to every socket."""
+
+    def __init__(self, pool: Pool, encode: Encode) -> None:
         self.pool = pool
+        self.encode = encode  # a row as the /ws/messages frame's text
         self.subscribers: set[asyncio.Queue[Row]] = set()
+        self.sockets: set[SendText] = set()
+        # What each socket with a send in progress has still to be sent: to a
+        # client not reading, whose socket is full, Uvicorn's send waits until
+        # it drains. A socket without a backlog costs nothing here.
+        self.backlogs: dict[SendText, collections.deque[str]] = {}
+        self.draining: set[asyncio.Task[None]] = set()  # a reference to each running task, as asyncio asks
 
     def subscribe(self) -> "asyncio.Queue[Row]":
         queue: asyncio.Queue[Row] = asyncio.Queue(QUEUE_SIZE)
@@ -43,6 +59,13 @@ class MessageFeed:
 
     def unsubscribe(self, queue: "asyncio.Queue[Row]") -> None:
         self.subscribers.discard(queue)
+
+    def add_socket(self, send: SendText) -> None:
+        self.sockets.add(send)
+
+    def remove_socket(self, send: SendText) -> None:
+        """Its send in progress, if any, ends by itself: Uvicorn fails it once the client is gone."""
+        self.sockets.discard(send)
 
     async def listen(self, conninfo: str) -> None:
         """LISTEN until cancelled (lifespan shutdown), reconnecting after a database outage."""
@@ -58,11 +81,36 @@ class MessageFeed:
                 await asyncio.sleep(RETRY_S)
 
     async def publish(self, message_id: int) -> None:
-        if not self.subscribers:
+        if not self.subscribers and not self.sockets:
             return  # nobody to tell: no query
         async with self.pool.connection() as connection:
             cursor = await connection.execute(SELECT_MESSAGE, (message_id,))
             row = await cursor.fetchone()
+        if row is not None:
+            self.deliver(row)
+
+    def deliver(self, row: Row) -> None:
         for queue in self.subscribers:
-            if row is not None and not queue.full():
+            if not queue.full():
                 queue.put_nowait(row)
+        if not self.sockets:
+            return
+        text = self.encode(row)  # once, not once per socket
+        for send in self.sockets:
+            if (backlog := self.backlogs.get(send)) is None:
+                self.backlogs[send] = collections.deque([text])
+                task = asyncio.create_task(self._drain(send))
+                self.draining.add(task)
+                task.add_done_callback(self.draining.discard)
+            elif len(backlog) < QUEUE_SIZE:
+                backlog.append(text)
+
+    async def _drain(self, send: SendText) -> None:
+        backlog = self.backlogs[send]
+        try:
+            while backlog:
+                await send(backlog.popleft())
+        except OSError:
+            pass  # the client left (Uvicorn's ClientDisconnected): its handler removes the socket
+        finally:
+            del self.backlogs[send]

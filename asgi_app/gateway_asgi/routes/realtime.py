@@ -46,25 +46,26 @@ async def echo(scope: dict[str, Any], receive: Receive, send: Send) -> None:
 async def message_feed(scope: dict[str, Any], receive: Receive, send: Send) -> None:
     """Accept, then send each newly stored message (as POST /messages returned it,
     on any backend that notifies) as one JSON text frame until the client leaves.
-    What the client sends is ignored."""
+    The feed sends (broadcast.py); this only reads, ignoring what the client
+    sends, to see it leave."""
     if (await receive())["type"] != "websocket.connect":
         return
     feed: MessageFeed = scope["state"]["feed"]
-    queue = feed.subscribe()
-    leaving = asyncio.ensure_future(_disconnected(receive))
+
+    async def send_text(text: str) -> None:
+        await send({"type": "websocket.send", "text": text})
+
+    await send({"type": "websocket.accept"})
+    feed.add_socket(send_text)
     try:
-        await send({"type": "websocket.accept"})
-        while True:
-            next_row = asyncio.ensure_future(queue.get())
-            await asyncio.wait({next_row, leaving}, return_when=asyncio.FIRST_COMPLETED)
-            if not next_row.done():  # the client left
-                next_row.cancel()
-                return
-            text = json.dumps(as_json(next_row.result()), ensure_ascii=False, separators=(",", ":"))
-            await send({"type": "websocket.send", "text": text})
+        await _disconnected(receive)
     finally:
-        leaving.cancel()
-        feed.unsubscribe(queue)
+        feed.remove_socket(send_text)
+
+
+def message_text(row: Row) -> str:
+    """A stored message as one /ws/messages frame: the JSON of GET /messages' rows."""
+    return json.dumps(as_json(row), ensure_ascii=False, separators=(",", ":"))
 
 
 async def _disconnected(receive: Receive) -> None:

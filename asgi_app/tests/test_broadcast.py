@@ -1,0 +1,90 @@
+"""The feed's fan-out to WebSockets, without a database or a server: sends are plain coroutines."""
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from gateway_asgi.broadcast import QUEUE_SIZE, MessageFeed, Row
+from gateway_asgi.routes.realtime import message_text
+from uvicorn.protocols.utils import ClientDisconnected
+
+
+def row(number: int) -> Row:
+    return (number, "feed", f"m{number}", "test", datetime.now(UTC))
+
+
+def test_each_socket_gets_every_message_in_order_and_a_stuck_one_only_a_bounded_backlog() -> None:
+    async def scenario() -> tuple[list[str], list[str], int]:
+        feed = MessageFeed(pool=None, encode=message_text)  # type: ignore[arg-type]  # deliver() needs no database
+        reading: list[str] = []
+        stuck: list[str] = []
+        drained = asyncio.Event()  # never set: this client does not read
+
+        async def send_reading(text: str) -> None:
+            reading.append(text)
+
+        async def send_stuck(text: str) -> None:
+            stuck.append(text)
+            await drained.wait()
+
+        feed.add_socket(send_reading)
+        feed.add_socket(send_stuck)
+        for number in range(1, QUEUE_SIZE + 1):  # a burst, in one loop turn: before any send runs
+            feed.deliver(row(number))
+        await asyncio.sleep(0.05)  # the reading client took them all, the stuck one its first
+        for number in range(QUEUE_SIZE + 1, QUEUE_SIZE + 11):
+            feed.deliver(row(number))
+        await asyncio.sleep(0.05)
+        backlog = len(feed.backlogs[send_stuck])
+        feed.remove_socket(send_stuck)
+        for task in feed.draining:
+            task.cancel()
+        return reading, stuck, backlog
+
+    reading, stuck, backlog = asyncio.run(scenario())
+    assert [json.loads(text)["id"] for text in reading] == list(range(1, QUEUE_SIZE + 11))
+    # The stuck client's first send waits; behind it at most QUEUE_SIZE more, the newest dropped.
+    assert [json.loads(text)["id"] for text in stuck] == [1]
+    assert backlog == QUEUE_SIZE
+
+
+def test_each_message_is_encoded_once_for_every_socket() -> None:
+    encoded: list[Row] = []
+
+    def encode(message: Row) -> str:
+        encoded.append(message)
+        return message_text(message)
+
+    async def scenario() -> None:
+        feed = MessageFeed(pool=None, encode=encode)  # type: ignore[arg-type]
+
+        def socket() -> Callable[[str], Awaitable[None]]:
+            async def send(text: str) -> None:
+                return None
+
+            return send
+
+        for _ in range(3):
+            feed.add_socket(socket())
+        feed.deliver(row(1))
+        await asyncio.sleep(0.01)
+
+    asyncio.run(scenario())
+    assert [message[0] for message in encoded] == [1]
+
+
+def test_a_socket_whose_client_left_is_dropped_without_an_error() -> None:
+    async def scenario() -> MessageFeed:
+        feed = MessageFeed(pool=None, encode=message_text)  # type: ignore[arg-type]
+
+        async def send_gone(text: str) -> None:
+            raise ClientDisconnected
+
+        feed.add_socket(send_gone)
+        feed.deliver(row(1))
+        await asyncio.sleep(0.01)
+        return feed
+
+    feed = asyncio.run(scenario())
+    assert feed.backlogs == {} and feed.draining == set()
