@@ -109,16 +109,23 @@ def test_nginx_workers_get_the_open_files_nginx_conf_asks_for():
 # Run inside a backend with `exec`: it joins the container's memory cgroup, makes the
 # server (PID 1) the kernel's first choice when the cgroup runs out (raising a score
 # needs no privilege: +1000 adds the whole limit to PID 1's score), then fills the
-# cgroup with children of 32 MiB each, so that none of them outscores the server. It
-# stops at twice the limit (argv[1], bytes): the kernel must act long before, or every
-# child exits after 30 s, this exits 0 and the test fails.
+# cgroup with children of an eighth of the limit each (at least 32 MiB), so that none
+# of them outscores the server and 16 of them fit the container's pids limit. It stops
+# at twice the limit (argv[1], bytes), or where the pids limit refuses a fork: the
+# kernel must act long before, or every child exits after 30 s, this exits 0 and the
+# test fails.
 ALLOCATE_PAST_THE_LIMIT = """
 import os, sys, time
 with open("/proc/1/oom_score_adj", "w") as score:
     score.write("1000")
-chunk = 32 * 2**20
-for _ in range(2 * int(sys.argv[1]) // chunk):
-    if os.fork() == 0:
+limit = int(sys.argv[1])
+chunk = max(32 * 2**20, limit // 8)
+for _ in range(2 * limit // chunk):
+    try:
+        child = os.fork()
+    except BlockingIOError:  # the pids limit: what has been allocated must already be enough
+        break
+    if child == 0:
         data = bytearray(chunk)  # zero-filled: every page is touched
         time.sleep(30)
         os._exit(0)
