@@ -30,7 +30,7 @@ def test_each_socket_gets_every_message_in_order_and_a_stuck_one_only_a_bounded_
 
         feed.add_socket(send_reading)
         feed.add_socket(send_stuck)
-        for number in range(1, QUEUE_SIZE + 1):  # a burst, in one loop turn: before any send runs
+        for number in range(1, QUEUE_SIZE + 1):  # a burst in one loop turn: the stuck client's backlog fills
             feed.deliver(row(number))
         await asyncio.sleep(0.05)  # the reading client took them all, the stuck one its first
         for number in range(QUEUE_SIZE + 1, QUEUE_SIZE + 11):
@@ -88,3 +88,40 @@ def test_a_socket_whose_client_left_is_dropped_without_an_error() -> None:
 
     feed = asyncio.run(scenario())
     assert feed.backlogs == {} and feed.draining == set()
+
+
+def test_a_socket_that_takes_the_frame_at_once_gets_it_during_the_fan_out_without_a_task() -> None:
+    async def scenario() -> tuple[list[str], int]:
+        feed = MessageFeed(pool=None, encode=message_text)  # type: ignore[arg-type]
+        received: list[str] = []
+
+        async def send(text: str) -> None:
+            received.append(text)
+
+        feed.add_socket(send)
+        feed.deliver(row(1))
+        return list(received), len(feed.draining) + len(feed.backlogs)  # before the loop runs anything else
+
+    received, pending = asyncio.run(scenario())
+    assert len(received) == 1 and pending == 0
+
+
+def test_a_send_that_ends_another_socket_during_the_fan_out_does_not_break_it() -> None:
+    async def scenario() -> list[str]:
+        feed = MessageFeed(pool=None, encode=message_text)  # type: ignore[arg-type]
+        received: list[str] = []
+
+        async def send_gone(text: str) -> None:
+            return None
+
+        async def send_ending_the_other(text: str) -> None:
+            feed.remove_socket(send_gone)
+            received.append(text)
+
+        feed.add_socket(send_ending_the_other)
+        feed.add_socket(send_gone)
+        feed.deliver(row(1))
+        await asyncio.sleep(0.01)
+        return received
+
+    assert len(asyncio.run(scenario())) == 1
