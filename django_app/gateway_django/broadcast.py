@@ -15,9 +15,11 @@ https://www.postgresql.org/docs/current/sql-notify.html
 """
 
 import asyncio
+import collections
 import contextlib
+import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import psycopg
 from asgiref.sync import sync_to_async
@@ -34,6 +36,8 @@ CHANNEL = "message_created"
 QUEUE_SIZE = 100
 # Pause before listening again after the database went away.
 RETRY_S = 1.0
+
+SendText = Callable[[str], Awaitable[None]]
 
 
 @sync_to_async
@@ -57,9 +61,26 @@ def read_message(message_id: int) -> Message | None:
         connection.close()
 
 
+def message_text(message: Message) -> str:
+    """A stored message as one /ws/messages frame (and one SSE event's data): the JSON of GET /messages' rows."""
+    return json.dumps(message.as_json(), ensure_ascii=False, separators=(",", ":"))
+
+
 class MessageFeed:
+    """Two kinds of subscriber. A request that waits for the next message (SSE,
+    long poll) gets a queue. A WebSocket gets no queue and no task of its own
+    while idle (as the other ASGI feeds, asgi_app/gateway_asgi/broadcast.py and
+    fastapi_app/gateway_fastapi/broadcast.py): `deliver` encodes each message
+    once and starts a send to every socket."""
+
     def __init__(self) -> None:
         self.subscribers: set[asyncio.Queue[Message]] = set()
+        self.sockets: set[SendText] = set()
+        # What each socket with a send in progress has still to be sent: to a
+        # client not reading, whose socket is full, Uvicorn's send waits until
+        # it drains. A socket without a backlog costs nothing here.
+        self.backlogs: dict[SendText, collections.deque[str]] = {}
+        self.draining: set[asyncio.Task[None]] = set()  # a reference to each running task, as asyncio asks
 
     def subscribe(self) -> "asyncio.Queue[Message]":
         queue: asyncio.Queue[Message] = asyncio.Queue(QUEUE_SIZE)
@@ -68,6 +89,13 @@ class MessageFeed:
 
     def unsubscribe(self, queue: "asyncio.Queue[Message]") -> None:
         self.subscribers.discard(queue)
+
+    def add_socket(self, send: SendText) -> None:
+        self.sockets.add(send)
+
+    def remove_socket(self, send: SendText) -> None:
+        """Its send in progress, if any, ends by itself: Uvicorn fails it once the client is gone."""
+        self.sockets.discard(send)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -95,16 +123,41 @@ class MessageFeed:
                 await asyncio.sleep(RETRY_S)
 
     async def publish(self, message_id: int) -> None:
-        if not self.subscribers:
+        if not self.subscribers and not self.sockets:
             return  # nobody to tell: no query
         try:
             message = await read_message(message_id)
         except DatabaseError as error:  # e.g. a pooled connection gone stale in a database restart
             logger.warning("message feed: message %s not read, listening on: %s", message_id, error)
             return
+        if message is not None:
+            self.deliver(message)
+
+    def deliver(self, message: Message) -> None:
         for queue in self.subscribers:
-            if message is not None and not queue.full():
+            if not queue.full():
                 queue.put_nowait(message)
+        if not self.sockets:
+            return
+        text = message_text(message)  # once, not once per socket
+        for send in self.sockets:
+            if (backlog := self.backlogs.get(send)) is None:
+                self.backlogs[send] = collections.deque([text])
+                task = asyncio.create_task(self._drain(send))
+                self.draining.add(task)
+                task.add_done_callback(self.draining.discard)
+            elif len(backlog) < QUEUE_SIZE:
+                backlog.append(text)
+
+    async def _drain(self, send: SendText) -> None:
+        backlog = self.backlogs[send]
+        try:
+            while backlog:
+                await send(backlog.popleft())
+        except OSError:
+            pass  # the client left (Uvicorn's ClientDisconnected): its handler removes the socket
+        finally:
+            del self.backlogs[send]
 
 
 def _connection_parameters() -> dict[str, object]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.http import HttpRequest, StreamingHttpResponse
 
-from gateway_django.broadcast import feed, read_newer
+from gateway_django.broadcast import feed, message_text, read_newer
 from gateway_django.errors import allow
 from gateway_django.models import Message
 
@@ -55,25 +55,21 @@ async def echo(scope: Scope, receive: Receive, send: Send) -> None:
 
 async def message_feed(scope: Scope, receive: Receive, send: Send) -> None:
     """Accept, then send each newly stored message (as POST /messages returned it,
-    on any backend) as one JSON text frame until the client leaves. What the
-    client sends is ignored, but read: that is how its leaving is seen."""
+    on any backend) as one JSON text frame until the client leaves. The feed
+    sends (broadcast.py); this only reads, ignoring what the client sends, to
+    see it leave."""
     if (await receive())["type"] != "websocket.connect":
         return
-    queue = feed.subscribe()
-    leaving = asyncio.ensure_future(_disconnected(receive))
+
+    async def send_text(text: str) -> None:
+        await send({"type": "websocket.send", "text": text})
+
+    await send({"type": "websocket.accept"})
+    feed.add_socket(send_text)
     try:
-        await send({"type": "websocket.accept"})
-        while True:
-            next_message = asyncio.ensure_future(queue.get())
-            await asyncio.wait({next_message, leaving}, return_when=asyncio.FIRST_COMPLETED)
-            if not next_message.done():  # the client left
-                next_message.cancel()
-                return
-            text = json.dumps(next_message.result().as_json(), ensure_ascii=False, separators=(",", ":"))
-            await send({"type": "websocket.send", "text": text})
+        await _disconnected(receive)
     finally:
-        leaving.cancel()
-        feed.unsubscribe(queue)
+        feed.remove_socket(send_text)
 
 
 async def _disconnected(receive: Receive) -> None:
@@ -123,8 +119,7 @@ async def _no_events() -> AsyncIterator[bytes]:
 
 
 def _message_event(message: Message) -> bytes:
-    data = json.dumps(message.as_json(), ensure_ascii=False, separators=(",", ":"))
-    return f"event: message\nid: {message.id}\ndata: {data}\n\n".encode()
+    return f"event: message\nid: {message.id}\ndata: {message_text(message)}\n\n".encode()
 
 
 async def not_found(scope: Scope, receive: Receive, send: Send) -> None:

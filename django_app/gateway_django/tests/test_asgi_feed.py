@@ -237,7 +237,14 @@ class MessageFeedWebSocketTests(TransactionTestCase):
                 await client.leave()
         expected = (await Message.objects.aget(id=stored.id)).as_json()
         self.assertEqual([json.loads(frame["text"]) for frame in pushed], [expected] * 3)
-        self.assertEqual(feed.subscribers, set())  # each left: unsubscribed
+        self.assertEqual(feed.sockets, set())  # each left: its socket removed
+
+    async def test_a_client_that_leaves_ends_its_handler_and_removes_its_socket(self) -> None:
+        client = FeedClient("/django-asgi/ws/messages")
+        self.assertEqual(await client.sent(), {"type": "websocket.accept"})
+        self.assertEqual((len(feed.sockets), feed.subscribers), (1, set()))  # a socket, no queue
+        await client.leave()  # returns once the handler has ended
+        self.assertEqual(feed.sockets, set())
 
 
 class FeedTests(TransactionTestCase):

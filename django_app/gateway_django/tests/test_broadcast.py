@@ -1,0 +1,106 @@
+"""The feed's fan-out to WebSockets (broadcast.MessageFeed.deliver), without a
+database or a server: messages are unsaved rows, sends are plain coroutines."""
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from unittest import mock
+
+from django.test import SimpleTestCase
+from uvicorn.protocols.utils import ClientDisconnected
+
+from gateway_django import broadcast
+from gateway_django.broadcast import QUEUE_SIZE, MessageFeed
+from gateway_django.models import Message
+
+SendText = Callable[[str], Awaitable[None]]
+
+
+def message(number: int) -> Message:
+    return Message(id=number, author="feed", text=f"m{number}", via="test", created_at=datetime.now(UTC))
+
+
+def reader(received: list[str]) -> SendText:
+    """A client that reads at once: each send appends its text."""
+
+    async def send(text: str) -> None:
+        received.append(text)
+
+    return send
+
+
+def ids(texts: list[str]) -> list[int]:
+    return [json.loads(text)["id"] for text in texts]
+
+
+class DeliverTests(SimpleTestCase):
+    async def test_each_socket_gets_every_message_in_order_and_a_stuck_one_only_a_bounded_backlog(self) -> None:
+        feed = MessageFeed()
+        reading: list[str] = []
+        stuck: list[str] = []
+        drained = asyncio.Event()  # never set: this client does not read
+
+        async def send_stuck(text: str) -> None:
+            stuck.append(text)
+            await drained.wait()
+
+        feed.add_socket(reader(reading))
+        feed.add_socket(send_stuck)
+        for number in range(1, QUEUE_SIZE + 1):  # a burst, in one loop turn: before any send runs
+            feed.deliver(message(number))
+        await asyncio.sleep(0.05)  # the reading client took them all, the stuck one its first
+        for number in range(QUEUE_SIZE + 1, QUEUE_SIZE + 11):
+            feed.deliver(message(number))
+        await asyncio.sleep(0.05)
+        backlog = len(feed.backlogs[send_stuck])
+        feed.remove_socket(send_stuck)
+        for task in feed.draining:
+            task.cancel()
+
+        self.assertEqual(ids(reading), list(range(1, QUEUE_SIZE + 11)))
+        # The stuck client's first send waits; behind it at most QUEUE_SIZE more, the newest dropped.
+        self.assertEqual(ids(stuck), [1])
+        self.assertEqual(backlog, QUEUE_SIZE)
+
+    async def test_each_message_is_encoded_once_for_every_socket(self) -> None:
+        feed = MessageFeed()
+        received: list[list[str]] = [[], [], []]
+        for texts in received:
+            feed.add_socket(reader(texts))
+        stored = message(1)
+        with mock.patch.object(broadcast, "message_text", wraps=broadcast.message_text) as encode:
+            feed.deliver(stored)
+            await asyncio.sleep(0.01)
+        self.assertEqual(encode.call_count, 1)
+        self.assertEqual(received, [[broadcast.message_text(stored)]] * 3)
+
+    async def test_an_idle_socket_has_no_queue_and_no_task(self) -> None:
+        feed = MessageFeed()
+        tasks = len(asyncio.all_tasks())
+        for _ in range(100):
+            feed.add_socket(reader([]))
+        self.assertEqual((len(asyncio.all_tasks()), feed.subscribers, feed.backlogs), (tasks, set(), {}))
+
+    async def test_a_removed_socket_gets_nothing(self) -> None:
+        feed = MessageFeed()
+        staying: list[str] = []
+        removed: list[str] = []
+        send_removed = reader(removed)
+        feed.add_socket(reader(staying))
+        feed.add_socket(send_removed)
+        feed.remove_socket(send_removed)
+        feed.deliver(message(1))
+        await asyncio.sleep(0.01)
+        self.assertEqual((ids(staying), removed), ([1], []))
+
+    async def test_a_socket_whose_client_left_is_dropped_without_an_error(self) -> None:
+        feed = MessageFeed()
+
+        async def send_gone(text: str) -> None:
+            raise ClientDisconnected
+
+        feed.add_socket(send_gone)
+        feed.deliver(message(1))
+        await asyncio.sleep(0.01)
+        self.assertEqual((feed.backlogs, feed.draining), ({}, set()))
