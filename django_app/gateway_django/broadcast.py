@@ -140,12 +140,17 @@ class MessageFeed:
         if not self.sockets:
             return
         text = message_text(message)  # once, not once per socket
-        for send in self.sockets:
+        loop = asyncio.get_running_loop()
+        for send in tuple(self.sockets):  # a copy: a send may end a socket's handler
             if (backlog := self.backlogs.get(send)) is None:
                 self.backlogs[send] = collections.deque([text])
-                task = asyncio.create_task(self._drain(send))
-                self.draining.add(task)
-                task.add_done_callback(self.draining.discard)
+                # Started eagerly: a socket that takes the frame at once (the usual
+                # case) is done here, without a task scheduled on the loop per socket;
+                # only a full socket leaves one waiting.
+                task = asyncio.Task(self._drain(send), loop=loop, eager_start=True)
+                if not task.done():
+                    self.draining.add(task)
+                    task.add_done_callback(self.draining.discard)
             elif len(backlog) < QUEUE_SIZE:
                 backlog.append(text)
 

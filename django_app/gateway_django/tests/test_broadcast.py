@@ -47,7 +47,7 @@ class DeliverTests(SimpleTestCase):
 
         feed.add_socket(reader(reading))
         feed.add_socket(send_stuck)
-        for number in range(1, QUEUE_SIZE + 1):  # a burst, in one loop turn: before any send runs
+        for number in range(1, QUEUE_SIZE + 1):  # a burst in one loop turn: the stuck client's backlog fills
             feed.deliver(message(number))
         await asyncio.sleep(0.05)  # the reading client took them all, the stuck one its first
         for number in range(QUEUE_SIZE + 1, QUEUE_SIZE + 11):
@@ -104,3 +104,26 @@ class DeliverTests(SimpleTestCase):
         feed.deliver(message(1))
         await asyncio.sleep(0.01)
         self.assertEqual((feed.backlogs, feed.draining), ({}, set()))
+
+    async def test_a_socket_that_takes_the_frame_at_once_gets_it_during_the_fan_out_without_a_task(self) -> None:
+        feed = MessageFeed()
+        received: list[str] = []
+        feed.add_socket(reader(received))
+        feed.deliver(message(1))
+        # Before the loop runs anything else:
+        self.assertEqual((ids(received), feed.draining, feed.backlogs), ([1], set(), {}))
+
+    async def test_a_send_that_ends_another_socket_during_the_fan_out_does_not_break_it(self) -> None:
+        feed = MessageFeed()
+        received: list[str] = []
+        send_gone = reader([])
+
+        async def send_ending_the_other(text: str) -> None:
+            feed.remove_socket(send_gone)
+            received.append(text)
+
+        feed.add_socket(send_ending_the_other)
+        feed.add_socket(send_gone)
+        feed.deliver(message(1))
+        await asyncio.sleep(0.01)
+        self.assertEqual(ids(received), [1])
