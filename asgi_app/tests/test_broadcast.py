@@ -1,12 +1,16 @@
-"""The feed's fan-out to WebSockets, without a database or a server: sends are plain coroutines."""
+"""The feed's fan-out to WebSockets, without a database or a server: sends are plain
+coroutines; and what its listener knows of the newest message, against the real PostgreSQL."""
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+import psycopg
 from gateway_asgi.broadcast import QUEUE_SIZE, MessageFeed, Row
 from gateway_asgi.routes.realtime import message_text
+from gateway_asgi.settings import Settings
 from uvicorn.protocols.utils import ClientDisconnected
 
 
@@ -125,3 +129,33 @@ def test_a_send_that_ends_another_socket_during_the_fan_out_does_not_break_it() 
         return received
 
     assert len(asyncio.run(scenario())) == 1
+
+
+def test_the_listener_knows_the_newest_message_only_while_it_listens(db: psycopg.Connection) -> None:
+    async def until(condition: Callable[[], bool]) -> None:
+        async with asyncio.timeout(10):
+            while not condition():
+                await asyncio.sleep(0.02)
+
+    async def scenario() -> tuple[bool, int | None, int, bool, bool, int | None]:
+        feed = MessageFeed(pool=None, encode=message_text)  # type: ignore[arg-type]  # nobody subscribed: no query
+        unsure = feed.nothing_after(2**62)  # not listening yet
+        listening = asyncio.create_task(feed.listen(Settings.from_env().conninfo()))
+        await until(lambda: feed.newest is not None)
+        at_start = feed.newest
+        (stored,) = db.execute(
+            "INSERT INTO message (author, text, via) VALUES ('feed', 'newest', 'test') RETURNING id"
+        ).fetchone()
+        await until(lambda: feed.newest == stored)
+        knows = feed.nothing_after(stored), feed.nothing_after(stored - 1)
+        listening.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await listening
+        return unsure, at_start, stored, *knows, feed.newest
+
+    before = db.execute("SELECT coalesce(max(id), 0) FROM message").fetchone()[0]
+    unsure, at_start, stored, has_newest, one_behind, after_stop = asyncio.run(scenario())
+    assert unsure is False
+    assert at_start == before and stored > before
+    assert (has_newest, one_behind) == (True, False)
+    assert after_stop is None  # stopped listening: unsure again

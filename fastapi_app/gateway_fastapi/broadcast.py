@@ -36,6 +36,7 @@ QUEUE_SIZE = 100
 # Pause before listening again after the database went away.
 RETRY_S = 1.0
 SELECT_MESSAGE = "SELECT id, author, text, via, created_at FROM message WHERE id = %s"
+SELECT_NEWEST = "SELECT coalesce(max(id), 0) FROM message"
 
 SendText = Callable[[str], Awaitable[None]]
 
@@ -55,6 +56,10 @@ class MessageFeed:
         # it drains. A socket without a backlog costs nothing here.
         self.backlogs: dict[SendText, collections.deque[str]] = {}
         self.draining: set[asyncio.Task[None]] = set()  # a reference to each running task, as asyncio asks
+        # The newest message id stored, while listening: read once LISTEN is in
+        # place, raised by every notification. None while not listening: a
+        # notification may have been missed, so only a query can tell.
+        self.newest: int | None = None
 
     def subscribe(self) -> "asyncio.Queue[Message]":
         queue: asyncio.Queue[Message] = asyncio.Queue(QUEUE_SIZE)
@@ -63,6 +68,12 @@ class MessageFeed:
 
     def unsubscribe(self, queue: "asyncio.Queue[Message]") -> None:
         self.subscribers.discard(queue)
+
+    def nothing_after(self, after: int) -> bool:
+        """True when no stored message is newer than `after`, known without a query:
+        a long poll re-asked after every message (thousands of them at once) then
+        waits without a SELECT. False when unsure (not listening)."""
+        return self.newest is not None and after >= self.newest
 
     def add_socket(self, send: SendText) -> None:
         self.sockets.add(send)
@@ -77,9 +88,15 @@ class MessageFeed:
             try:
                 async with await AsyncConnection.connect(conninfo, autocommit=True) as connection:
                     await connection.execute(f"LISTEN {CHANNEL}")
-                    async for notification in connection.notifies():
-                        if notification.payload.isdigit():  # anything else is not ours to read
-                            await self.publish(int(notification.payload))
+                    try:
+                        # After LISTEN: a message stored from now on is notified.
+                        (self.newest,) = await (await connection.execute(SELECT_NEWEST)).fetchone()
+                        async for notification in connection.notifies():
+                            if notification.payload.isdigit():  # anything else is not ours to read
+                                self.newest = max(self.newest, int(notification.payload))
+                                await self.publish(int(notification.payload))
+                    finally:
+                        self.newest = None  # not listening: a message may pass unnotified
             except psycopg.Error as error:
                 logger.warning("message feed: listening again in %s s: %s", RETRY_S, error)
                 await asyncio.sleep(RETRY_S)
