@@ -26,6 +26,9 @@ CHANNEL = "message_created"
 # A subscriber this many messages behind is too slow to follow: it misses the
 # newest rather than growing this worker's memory.
 QUEUE_SIZE = 100
+# Messages each worker keeps after delivering them: a long poll this many
+# messages behind, or fewer, is answered without a query.
+RECENT_SIZE = 100
 # Pause before listening again after the database went away.
 RETRY_S = 1.0
 SELECT_MESSAGE = "SELECT id, author, text, via, created_at FROM message WHERE id = %s"
@@ -52,10 +55,11 @@ class MessageFeed:
         # it drains. A socket without a backlog costs nothing here.
         self.backlogs: dict[SendText, collections.deque[str]] = {}
         self.draining: set[asyncio.Task[None]] = set()  # a reference to each running task, as asyncio asks
-        # The newest message id stored, while listening: read once LISTEN is in
-        # place, raised by every notification. None while not listening: a
-        # notification may have been missed, so only a query can tell.
-        self.newest: int | None = None
+        # The messages this worker was notified of and read, oldest first.
+        self.recent: collections.deque[Row] = collections.deque(maxlen=RECENT_SIZE)
+        # `recent` holds every stored message with an id above this. None while
+        # not listening: a message may pass unnotified, only a query can tell.
+        self.complete_after: int | None = None
 
     def subscribe(self) -> "asyncio.Queue[Row]":
         queue: asyncio.Queue[Row] = asyncio.Queue(QUEUE_SIZE)
@@ -65,11 +69,14 @@ class MessageFeed:
     def unsubscribe(self, queue: "asyncio.Queue[Row]") -> None:
         self.subscribers.discard(queue)
 
-    def nothing_after(self, after: int) -> bool:
-        """True when no stored message is newer than `after`, known without a query:
-        a long poll re-asked after every message (thousands of them at once) then
-        waits without a SELECT. False when unsure (not listening)."""
-        return self.newest is not None and after >= self.newest
+    def stored_after(self, after: int, limit: int) -> list[Row] | None:
+        """The `limit` oldest stored messages newer than `after`, known without a
+        query: thousands of long polls re-asked after each message then cost the
+        database nothing. None when the feed cannot tell (not listening, or
+        `after` older than what it keeps): ask the database."""
+        if self.complete_after is None or after < self.complete_after:
+            return None
+        return sorted((row for row in self.recent if row[0] > after), key=lambda row: row[0])[:limit]
 
     def add_socket(self, send: SendText) -> None:
         self.sockets.add(send)
@@ -85,26 +92,39 @@ class MessageFeed:
                 async with await AsyncConnection.connect(conninfo, autocommit=True) as connection:
                     await connection.execute(f"LISTEN {CHANNEL}")
                     try:
-                        # After LISTEN: a message stored from now on is notified.
-                        (self.newest,) = await (await connection.execute(SELECT_NEWEST)).fetchone()
+                        # After LISTEN: every message stored from now on is notified.
+                        (newest,) = await (await connection.execute(SELECT_NEWEST)).fetchone()
+                        self._keep_from(newest)
                         async for notification in connection.notifies():
                             if notification.payload.isdigit():  # anything else is not ours to read
-                                self.newest = max(self.newest, int(notification.payload))
                                 await self.publish(int(notification.payload))
                     finally:
-                        self.newest = None  # not listening: a message may pass unnotified
+                        self.complete_after = None  # not listening
             except psycopg.Error as error:
                 logger.warning("message feed: listening again in %s s: %s", RETRY_S, error)
                 await asyncio.sleep(RETRY_S)
 
     async def publish(self, message_id: int) -> None:
-        if not self.subscribers and not self.sockets:
-            return  # nobody to tell: no query
+        # Read even with nobody to tell: the long polls to come are answered from `recent`.
         async with self.pool.connection() as connection:
             cursor = await connection.execute(SELECT_MESSAGE, (message_id,))
             row = await cursor.fetchone()
         if row is not None:
+            self._keep(row)
             self.deliver(row)
+
+    def _keep_from(self, newest: int) -> None:
+        """Keep the messages stored after `newest`, from now on (LISTEN is in place)."""
+        self.recent.clear()
+        self.complete_after = newest
+
+    def _keep(self, row: Row) -> None:
+        if self.complete_after is None:
+            return  # not listening
+        if len(self.recent) == RECENT_SIZE:  # the oldest goes: a poll behind it asks the database
+            oldest = self.recent[0]
+            self.complete_after = max(self.complete_after, oldest[0])
+        self.recent.append(row)
 
     def deliver(self, row: Row) -> None:
         for queue in self.subscribers:

@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import psycopg
-from gateway_asgi.broadcast import QUEUE_SIZE, MessageFeed, Row
+from gateway_asgi.broadcast import QUEUE_SIZE, RECENT_SIZE, MessageFeed, Row
+from gateway_asgi.database import create_pool
 from gateway_asgi.routes.realtime import message_text
 from gateway_asgi.settings import Settings
 from uvicorn.protocols.utils import ClientDisconnected
@@ -131,31 +132,54 @@ def test_a_send_that_ends_another_socket_during_the_fan_out_does_not_break_it() 
     assert len(asyncio.run(scenario())) == 1
 
 
-def test_the_listener_knows_the_newest_message_only_while_it_listens(db: psycopg.Connection) -> None:
+def test_the_listener_keeps_every_message_stored_while_it_listens_and_nothing_after(db: psycopg.Connection) -> None:
     async def until(condition: Callable[[], bool]) -> None:
         async with asyncio.timeout(10):
             while not condition():
                 await asyncio.sleep(0.02)
 
-    async def scenario() -> tuple[bool, int | None, int, bool, bool, int | None]:
-        feed = MessageFeed(pool=None, encode=message_text)  # type: ignore[arg-type]  # nobody subscribed: no query
-        unsure = feed.nothing_after(2**62)  # not listening yet
-        listening = asyncio.create_task(feed.listen(Settings.from_env().conninfo()))
-        await until(lambda: feed.newest is not None)
-        at_start = feed.newest
-        (stored,) = db.execute(
-            "INSERT INTO message (author, text, via) VALUES ('feed', 'newest', 'test') RETURNING id"
-        ).fetchone()
-        await until(lambda: feed.newest == stored)
-        knows = feed.nothing_after(stored), feed.nothing_after(stored - 1)
-        listening.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await listening
-        return unsure, at_start, stored, *knows, feed.newest
+    async def scenario() -> tuple[object, ...]:
+        settings = Settings.from_env()
+        async with create_pool(settings) as pool:
+            feed = MessageFeed(pool=pool, encode=message_text)
+            unsure = feed.stored_after(0, 50)  # not listening yet
+            listening = asyncio.create_task(feed.listen(settings.conninfo()))
+            await until(lambda: feed.complete_after is not None)
+            started_after = feed.complete_after
+            stored = [
+                db.execute(
+                    "INSERT INTO message (author, text, via) VALUES ('feed', %s, 'test') RETURNING id", (f"kept {n}",)
+                ).fetchone()[0]
+                for n in range(3)
+            ]
+            await until(lambda: len(feed.recent) == 3)
+            known = feed.stored_after(stored[0], 50), feed.stored_after(stored[-1], 50), feed.stored_after(stored[0], 1)
+            behind = feed.stored_after(started_after - 1, 50)  # older than what it keeps
+            listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listening
+            return unsure, started_after, stored, known, behind, feed.stored_after(stored[-1], 50)
 
     before = db.execute("SELECT coalesce(max(id), 0) FROM message").fetchone()[0]
-    unsure, at_start, stored, has_newest, one_behind, after_stop = asyncio.run(scenario())
-    assert unsure is False
-    assert at_start == before and stored > before
-    assert (has_newest, one_behind) == (True, False)
-    assert after_stop is None  # stopped listening: unsure again
+    unsure, started_after, stored, (after_first, after_last, one), behind, stopped = asyncio.run(scenario())
+    assert unsure is None  # not listening: ask the database
+    assert started_after == before
+    assert [item[0] for item in after_first] == stored[1:]
+    assert after_last == []  # nothing newer: wait, without a query
+    assert [item[0] for item in one] == stored[1:2]
+    assert behind is None
+    assert stopped is None  # stopped listening: ask the database again
+
+
+def test_the_feed_keeps_the_newest_recent_size_messages_and_sends_older_polls_to_the_database() -> None:
+    async def scenario() -> tuple[object, ...]:
+        feed = MessageFeed(pool=None, encode=message_text)  # type: ignore[arg-type]
+        feed._keep_from(0)  # as the listener does once LISTEN is in place
+        for number in range(1, RECENT_SIZE + 11):
+            feed._keep(row(number))
+        return feed.stored_after(9, 50), feed.stored_after(10, 500), feed.stored_after(RECENT_SIZE + 10, 50)
+
+    older, kept, newest = asyncio.run(scenario())
+    assert older is None
+    assert [item[0] for item in kept] == list(range(11, RECENT_SIZE + 11))
+    assert newest == []

@@ -7,9 +7,11 @@ than `after`. When there are none it awaits the feed's queue until a message
 arrives or the deadline: no query and no connection while it waits, and the
 row the feed read once for all its subscribers is the answer. Subscribing
 comes before the SELECT, so a message stored in between still wakes the wait.
-A client whose `after` is the newest id the feed knows (every poller, once
-it has the last message) skips the SELECT: 10,000 pollers re-asking after a
-message are then no 10,000 queries through a pool of DB_POOL_MAX.
+A client at most RECENT_SIZE messages behind is answered from the feed's
+memory instead (broadcast.MessageFeed.stored_after): 10,000 pollers
+re-asking after each message are then no 10,000 queries through a pool of
+DB_POOL_MAX (with them, 642 of 10,000 polls timed out waiting for a
+connection, make bench-conns, 2026-11-26).
 
 What a waiting client costs here: one coroutine and one small queue in a
 Uvicorn worker, and no PostgreSQL connection; the limits are memory and file
@@ -49,12 +51,13 @@ async def poll(
     [] when `timeout_ms` passes first."""
     queue = feed.subscribe()
     try:
-        if not feed.nothing_after(after):  # a client that has the newest asks no query
+        newer = feed.stored_after(after, PAGE_SIZE)
+        if newer is None:  # the feed cannot tell: ask the database
             async with pool.connection() as connection, connection.cursor(row_factory=class_row(Message)) as cursor:
                 await cursor.execute(SELECT_NEWER, (after, PAGE_SIZE))
                 newer = await cursor.fetchall()
-            if newer:
-                return newer
+        if newer:
+            return newer
         return await _next_messages(queue, after, timeout_ms / 1000)
     finally:
         feed.unsubscribe(queue)
