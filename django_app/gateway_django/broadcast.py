@@ -9,7 +9,8 @@ notifies channel `message_created` with the new id on every INSERT
 listener is a psycopg AsyncConnection of its own, one per worker, opened with
 the `default` database's settings; config/asgi.py runs it for the lifetime of
 the worker (ASGI lifespan). It reads each new row once, with the ORM, for all
-of this worker's subscribers. The payload is the id, not the row: a NOTIFY
+of this worker's subscribers, and keeps the last RECENT_SIZE for the long
+polls to come (MessageFeed.stored_after). The payload is the id, not the row: a NOTIFY
 payload is limited to 8000 bytes, and a 2000-character text can be more.
 https://www.postgresql.org/docs/current/sql-notify.html
 """
@@ -24,6 +25,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import psycopg
 from asgiref.sync import sync_to_async
 from django.db import DatabaseError, connection, connections
+from django.db.models import Max
 from psycopg import AsyncConnection
 
 from gateway_django.models import Message
@@ -34,6 +36,9 @@ CHANNEL = "message_created"
 # A subscriber this many messages behind is too slow to follow: it misses the
 # newest rather than growing this worker's memory.
 QUEUE_SIZE = 100
+# Messages each worker keeps after delivering them: a long poll this many
+# messages behind, or fewer, is answered without a query.
+RECENT_SIZE = 100
 # Pause before listening again after the database went away.
 RETRY_S = 1.0
 
@@ -61,6 +66,16 @@ def read_message(message_id: int) -> Message | None:
         connection.close()
 
 
+@sync_to_async
+def read_newest() -> int:
+    """The newest stored message id (0 for none), for the feed's listener: like
+    `read_message`, outside any request, so its connection goes back at once."""
+    try:
+        return Message.objects.aggregate(newest=Max("id", default=0))["newest"]
+    finally:
+        connection.close()
+
+
 def message_text(message: Message) -> str:
     """A stored message as one /ws/messages frame (and one SSE event's data): the JSON of GET /messages' rows."""
     return json.dumps(message.as_json(), ensure_ascii=False, separators=(",", ":"))
@@ -81,6 +96,11 @@ class MessageFeed:
         # it drains. A socket without a backlog costs nothing here.
         self.backlogs: dict[SendText, collections.deque[str]] = {}
         self.draining: set[asyncio.Task[None]] = set()  # a reference to each running task, as asyncio asks
+        # The messages this worker was notified of and read, oldest first.
+        self.recent: collections.deque[Message] = collections.deque(maxlen=RECENT_SIZE)
+        # `recent` holds every stored message with an id above this. None while
+        # not listening: a message may pass unnotified, only a query can tell.
+        self.complete_after: int | None = None
 
     def subscribe(self) -> "asyncio.Queue[Message]":
         queue: asyncio.Queue[Message] = asyncio.Queue(QUEUE_SIZE)
@@ -89,6 +109,16 @@ class MessageFeed:
 
     def unsubscribe(self, queue: "asyncio.Queue[Message]") -> None:
         self.subscribers.discard(queue)
+
+    def stored_after(self, after: int, limit: int) -> list[Message] | None:
+        """The `limit` oldest stored messages newer than `after`, known without a
+        query: thousands of long polls re-asked after each message then cost the
+        database nothing. None when the feed cannot tell (not listening, or
+        `after` older than what it keeps): ask the database."""
+        if self.complete_after is None or after < self.complete_after:
+            return None
+        newer = [message for message in self.recent if message.id > after]
+        return sorted(newer, key=lambda message: message.id)[:limit]
 
     def add_socket(self, send: SendText) -> None:
         self.sockets.add(send)
@@ -115,23 +145,47 @@ class MessageFeed:
             try:
                 async with await AsyncConnection.connect(**_connection_parameters(), autocommit=True) as listener:
                     await listener.execute(f"LISTEN {CHANNEL}")
-                    async for notification in listener.notifies():
-                        if notification.payload.isdigit():  # anything else is not ours to read
-                            await self.publish(int(notification.payload))
-            except psycopg.Error as error:
+                    try:
+                        # After LISTEN: every message stored from now on is notified.
+                        self._keep_from(await read_newest())
+                        async for notification in listener.notifies():
+                            if notification.payload.isdigit():  # anything else is not ours to read
+                                await self.publish(int(notification.payload))
+                    finally:
+                        self.complete_after = None  # not listening
+            except (psycopg.Error, DatabaseError) as error:  # DatabaseError: read_newest's, through the ORM
                 logger.warning("message feed: listening again in %s s: %s", RETRY_S, error)
                 await asyncio.sleep(RETRY_S)
 
     async def publish(self, message_id: int) -> None:
-        if not self.subscribers and not self.sockets:
-            return  # nobody to tell: no query
+        # Read even with nobody to tell: the long polls to come are answered from `recent`.
         try:
             message = await read_message(message_id)
         except DatabaseError as error:  # e.g. a pooled connection gone stale in a database restart
             logger.warning("message feed: message %s not read, listening on: %s", message_id, error)
+            self._miss(message_id)
             return
         if message is not None:
+            self._keep(message)
             self.deliver(message)
+
+    def _keep_from(self, newest: int) -> None:
+        """Keep the messages stored after `newest`, from now on (LISTEN is in place)."""
+        self.recent.clear()
+        self.complete_after = newest
+
+    def _keep(self, message: Message) -> None:
+        if self.complete_after is None:
+            return  # not listening
+        if len(self.recent) == RECENT_SIZE:  # the oldest goes: a poll behind it asks the database
+            oldest = self.recent[0]
+            self.complete_after = max(self.complete_after, oldest.id)
+        self.recent.append(message)
+
+    def _miss(self, message_id: int) -> None:
+        """A notified message not read is not in `recent`: a poll behind it asks the database."""
+        if self.complete_after is not None:
+            self.complete_after = max(self.complete_after, message_id)
 
     def deliver(self, message: Message) -> None:
         for queue in self.subscribers:

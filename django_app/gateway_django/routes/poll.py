@@ -23,7 +23,11 @@ messages newer than `after` with the ORM and hands the connection back. When
 there are none it awaits the feed's queue until a message arrives or the
 deadline: no query and no connection while it waits, and the row the feed
 read once for all its subscribers is the answer. Subscribing comes before the
-SELECT, so a message stored in between still wakes the wait.
+SELECT, so a message stored in between still wakes the wait. A client at most
+RECENT_SIZE messages behind is answered from the feed's memory instead
+(broadcast.MessageFeed.stored_after): 10,000 pollers re-asking after each
+message are then no 10,000 queries through a pool of DB_POOL_MAX (as /asgi/ and
+/fastapi/, asgi_app/gateway_asgi/routes/poll.py).
 
 What a waiting client costs there: a coroutine and a small queue in a Uvicorn
 worker, no PostgreSQL connection, and one idle thread. Django's ASGI handler
@@ -106,7 +110,9 @@ async def async_poll(request: HttpRequest) -> JsonResponse:
     after, timeout_ms = parameters
     queue = feed.subscribe()
     try:
-        messages = await read_newer(after, PAGE_SIZE)
+        messages = feed.stored_after(after, PAGE_SIZE)
+        if messages is None:  # the feed cannot tell: ask the database
+            messages = await read_newer(after, PAGE_SIZE)
         if not messages:
             messages = await _next_messages(queue, after, timeout_ms / 1000)
     finally:

@@ -23,7 +23,7 @@ from django.test import AsyncRequestFactory, TransactionTestCase, override_setti
 from gateway_django import broadcast
 from gateway_django.broadcast import CHANNEL, feed, read_newer
 from gateway_django.models import Message
-from gateway_django.routes import realtime
+from gateway_django.routes import poll, realtime
 
 ASGI = {"ROOT_URLCONF": "config.urls_asgi", "FORCE_SCRIPT_NAME": "/django-asgi"}
 # Bounded waits: a wake-up must come well before the poll's own timeout.
@@ -110,6 +110,21 @@ class AsyncPollTests(TransactionTestCase):
             stored = await store("for all")
             responses = await asyncio.wait_for(asyncio.gather(*polls), ARRIVAL_S)
         self.assertEqual({tuple(m["id"] for m in r.json()) for r in responses}, {(stored.id,)})
+
+    async def test_a_poll_the_feed_can_answer_is_answered_from_its_memory_without_a_query(self) -> None:
+        async with feed.running():
+            await until_listening()
+            async with asyncio.timeout(ARRIVAL_S):
+                while feed.complete_after is None:  # the listener has read the newest id
+                    await asyncio.sleep(0.01)
+            stored = [await store(f"kept {n}") for n in range(3)]
+            async with asyncio.timeout(ARRIVAL_S):
+                while len(feed.recent) < len(stored):  # the feed has read them
+                    await asyncio.sleep(0.01)
+            with mock.patch.object(poll, "read_newer", side_effect=AssertionError("read the database")) as read:
+                response = await self.async_client.get("/poll", {"after": stored[0].id, "timeout_ms": 0})
+        self.assertEqual(read.call_count, 0)
+        self.assertEqual([m["id"] for m in response.json()], [message.id for message in stored[1:]])
 
     async def test_answers_an_empty_list_at_the_timeout(self) -> None:
         started = time.monotonic()

@@ -1,5 +1,7 @@
-"""The feed's fan-out to WebSockets (broadcast.MessageFeed.deliver), without a
-database or a server: messages are unsaved rows, sends are plain coroutines."""
+"""The feed's fan-out to WebSockets (broadcast.MessageFeed.deliver) and what it
+keeps for long polls, without a database or a server: messages are unsaved rows,
+sends are plain coroutines; and what its listener keeps while it listens, against
+the test database (TransactionTestCase: NOTIFY is delivered at commit)."""
 
 import asyncio
 import json
@@ -7,11 +9,13 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from unittest import mock
 
-from django.test import SimpleTestCase
+from django.db import OperationalError
+from django.db.models import Max
+from django.test import SimpleTestCase, TransactionTestCase
 from uvicorn.protocols.utils import ClientDisconnected
 
 from gateway_django import broadcast
-from gateway_django.broadcast import QUEUE_SIZE, MessageFeed
+from gateway_django.broadcast import QUEUE_SIZE, RECENT_SIZE, MessageFeed
 from gateway_django.models import Message
 
 SendText = Callable[[str], Awaitable[None]]
@@ -127,3 +131,71 @@ class DeliverTests(SimpleTestCase):
         feed.deliver(message(1))
         await asyncio.sleep(0.01)
         self.assertEqual(ids(received), [1])
+
+
+def message_ids(messages: list[Message] | None) -> list[int] | None:
+    return None if messages is None else [message.id for message in messages]
+
+
+class StoredAfterTests(SimpleTestCase):
+    def test_the_feed_keeps_the_newest_recent_size_messages_and_sends_older_polls_to_the_database(self) -> None:
+        feed = MessageFeed()
+        feed._keep_from(0)  # as the listener does once LISTEN is in place
+        for number in range(1, RECENT_SIZE + 11):
+            feed._keep(message(number))
+        self.assertIsNone(feed.stored_after(9, 50))
+        self.assertEqual(message_ids(feed.stored_after(10, 500)), list(range(11, RECENT_SIZE + 11)))
+        self.assertEqual(message_ids(feed.stored_after(10, 3)), [11, 12, 13])
+        self.assertEqual(feed.stored_after(RECENT_SIZE + 10, 50), [])
+
+    def test_the_feed_cannot_tell_while_not_listening(self) -> None:
+        feed = MessageFeed()
+        feed._keep(message(1))  # not listening: not kept
+        self.assertIsNone(feed.stored_after(0, 50))
+        self.assertEqual(len(feed.recent), 0)
+
+    async def test_a_message_not_read_sends_the_polls_behind_it_to_the_database(self) -> None:
+        feed = MessageFeed()
+        feed._keep_from(0)
+        feed._keep(message(1))
+
+        async def failing(message_id: int) -> Message | None:
+            raise OperationalError("server closed the connection unexpectedly")
+
+        with mock.patch.object(broadcast, "read_message", failing):
+            await feed.publish(2)
+        feed._keep(message(3))
+        self.assertEqual((feed.stored_after(0, 50), feed.stored_after(1, 50)), (None, None))
+        self.assertEqual(message_ids(feed.stored_after(2, 50)), [3])
+
+
+class ListenerTests(TransactionTestCase):
+    async def test_the_listener_keeps_every_message_stored_while_it_listens_and_nothing_after(self) -> None:
+        async def until(condition: Callable[[], bool]) -> None:
+            async with asyncio.timeout(10):
+                while not condition():
+                    await asyncio.sleep(0.02)
+
+        before = await Message.objects.aaggregate(newest=Max("id", default=0))
+        feed = MessageFeed()
+        unsure = feed.stored_after(0, 50)  # not listening yet
+        async with feed.running():
+            await until(lambda: feed.complete_after is not None)
+            started_after = feed.complete_after
+            stored = [(await Message.objects.acreate(author="feed", text=f"kept {n}", via="test")).id for n in range(3)]
+            await until(lambda: len(feed.recent) == 3)
+            after_first, after_last, one = (
+                feed.stored_after(stored[0], 50),
+                feed.stored_after(stored[-1], 50),
+                feed.stored_after(stored[0], 1),
+            )
+            behind = feed.stored_after(started_after - 1, 50)  # older than what it keeps
+        stopped = feed.stored_after(stored[-1], 50)
+
+        self.assertIsNone(unsure)  # not listening: ask the database
+        self.assertEqual(started_after, before["newest"])
+        self.assertEqual(message_ids(after_first), stored[1:])
+        self.assertEqual(after_last, [])  # nothing newer: wait, without a query
+        self.assertEqual(message_ids(one), stored[1:2])
+        self.assertIsNone(behind)
+        self.assertIsNone(stopped)  # stopped listening: ask the database again
