@@ -106,9 +106,14 @@ class MessageFeed:
 
     async def publish(self, message_id: int) -> None:
         # Read even with nobody to tell: the long polls to come are answered from `recent`.
-        async with self.pool.connection() as connection:
-            cursor = await connection.execute(SELECT_MESSAGE, (message_id,))
-            row = await cursor.fetchone()
+        try:
+            async with self.pool.connection() as connection:
+                cursor = await connection.execute(SELECT_MESSAGE, (message_id,))
+                row = await cursor.fetchone()
+        except psycopg.Error as error:  # e.g. no pooled connection within its timeout
+            logger.warning("message feed: message %s not read, listening on: %s", message_id, error)
+            self._miss(message_id)
+            return
         if row is not None:
             self._keep(row)
             self.deliver(row)
@@ -125,6 +130,11 @@ class MessageFeed:
             oldest = self.recent[0]
             self.complete_after = max(self.complete_after, oldest[0])
         self.recent.append(row)
+
+    def _miss(self, message_id: int) -> None:
+        """A notified message not read is not in `recent`: a poll behind it asks the database."""
+        if self.complete_after is not None:
+            self.complete_after = max(self.complete_after, message_id)
 
     def deliver(self, row: Row) -> None:
         for queue in self.subscribers:

@@ -3,7 +3,7 @@ coroutines; and what its listener knows of the newest message, against the real 
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 import psycopg
@@ -12,6 +12,7 @@ from gateway_fastapi.broadcast import QUEUE_SIZE, RECENT_SIZE, MessageFeed
 from gateway_fastapi.database import create_pool
 from gateway_fastapi.schemas import Message
 from gateway_fastapi.settings import AppSettings
+from psycopg_pool import PoolTimeout
 
 
 def message(number: int) -> Message:
@@ -158,3 +159,25 @@ def test_the_feed_keeps_the_newest_recent_size_messages_and_sends_older_polls_to
     assert older is None
     assert [item.id for item in kept] == list(range(11, RECENT_SIZE + 11))
     assert newest == []
+
+
+class NoConnection:
+    """A pool that has no connection to give within its timeout."""
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[None]:
+        raise PoolTimeout("couldn't get a connection after 10.00 sec")
+        yield
+
+
+def test_a_message_not_read_sends_polls_behind_it_to_the_database_and_the_feed_goes_on() -> None:
+    async def scenario() -> tuple[object, ...]:
+        feed = MessageFeed(pool=NoConnection())  # type: ignore[arg-type]
+        feed._keep_from(0)
+        feed._keep(message(1))
+        await feed.publish(2)  # no exception: the listener listens on
+        return feed.stored_after(0, 50), feed.stored_after(1, 50), feed.stored_after(2, 50)
+
+    behind, at_the_missed_one, after_it = asyncio.run(scenario())
+    assert behind is None and at_the_missed_one is None  # message 2 is only in the database
+    assert after_it == []
