@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
 import psycopg
+from conftest import newest_id
 from gateway_asgi.broadcast import QUEUE_SIZE, RECENT_SIZE, MessageFeed, Row
 from gateway_asgi.database import create_pool
 from gateway_asgi.routes.realtime import message_text
@@ -161,7 +162,7 @@ def test_the_listener_keeps_every_message_stored_while_it_listens_and_nothing_af
                 await listening
             return unsure, started_after, stored, known, behind, feed.stored_after(stored[-1], 50)
 
-    before = db.execute("SELECT coalesce(max(id), 0) FROM message").fetchone()[0]
+    before = newest_id(db)
     unsure, started_after, stored, (after_first, after_last, one), behind, stopped = asyncio.run(scenario())
     assert unsure is None  # not listening: ask the database
     assert started_after == before

@@ -7,15 +7,10 @@ import json
 import threading
 import time
 
-import psycopg
 import pytest
-from conftest import Result, call
+from conftest import Result, call, newest_id
 
 JSON_TYPE = {"Content-Type": "application/json"}
-
-
-def newest_id(db: psycopg.Connection) -> int:
-    return db.execute("SELECT coalesce(max(id), 0) FROM message").fetchone()[0]
 
 
 def test_poll_answers_at_once_with_the_messages_already_newer(port, db):

@@ -32,3 +32,7 @@ def db(settings: AppSettings) -> Iterator[psycopg.Connection]:
 def count_messages(db: psycopg.Connection) -> int:
     (count,) = db.execute("SELECT count(*) FROM message").fetchone()
     return count
+
+
+def newest_id(db: psycopg.Connection) -> int:
+    return db.execute("SELECT coalesce(max(id), 0) FROM message").fetchone()[0]

@@ -14,6 +14,8 @@ from gateway_fastapi.schemas import Message
 from gateway_fastapi.settings import AppSettings
 from psycopg_pool import PoolTimeout
 
+from tests.conftest import newest_id
+
 
 def message(number: int) -> Message:
     return Message(id=number, author="feed", text=f"m{number}", via="test", created_at=datetime.now(UTC))
@@ -136,7 +138,7 @@ def test_the_listener_keeps_every_message_stored_while_it_listens_and_nothing_af
                 await listening
             return unsure, started_after, stored, known, behind, feed.stored_after(stored[-1], 50)
 
-    before = db.execute("SELECT coalesce(max(id), 0) FROM message").fetchone()[0]
+    before = newest_id(db)
     unsure, started_after, stored, (after_first, after_last, one), behind, stopped = asyncio.run(scenario())
     assert unsure is None  # not listening: ask the database
     assert started_after == before

@@ -7,9 +7,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-
-def newest_id(db: psycopg.Connection) -> int:
-    return db.execute("SELECT coalesce(max(id), 0) FROM message").fetchone()[0]
+from tests.conftest import newest_id
 
 
 def test_poll_answers_at_once_with_the_messages_already_newer(client: TestClient, db: psycopg.Connection) -> None:
