@@ -105,7 +105,9 @@ class MessageFeed:
                 await asyncio.sleep(RETRY_S)
 
     async def publish(self, message_id: int) -> None:
-        # Read even with nobody to tell: the long polls to come are answered from `recent`.
+        if not self.subscribers and not self.sockets:
+            self._miss(message_id)  # nobody to tell: no query, and a poll behind it asks the database
+            return
         try:
             async with self.pool.connection() as connection:
                 cursor = await connection.execute(SELECT_MESSAGE, (message_id,))
