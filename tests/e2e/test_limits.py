@@ -8,6 +8,7 @@ import subprocess
 import threading
 import time
 
+import httpx
 import pytest
 
 from bench.docker_stats import parse_size
@@ -137,6 +138,7 @@ except ChildProcessError:
 """
 UNAVAILABLE = {"error": "the backend is unavailable, try again shortly"}  # nginx/snippets/errors/json-errors.conf
 COMEBACK_SECONDS = 60
+CUT = 0  # EdgeProbe's status for a request that got no complete answer
 
 
 class EdgeProbe:
@@ -151,8 +153,12 @@ class EdgeProbe:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            response = self._client.get(self.path)
-            self.answers.append((response.status_code, response.headers.get("content-type", ""), response.text))
+            try:
+                response = self._client.get(self.path)
+            except httpx.TransportError as error:  # kept as status 0: the test decides what it may be
+                self.answers.append((CUT, "", repr(error)))
+            else:
+                self.answers.append((response.status_code, response.headers.get("content-type", ""), response.text))
             time.sleep(0.05)
 
     def __enter__(self) -> "EdgeProbe":
@@ -198,7 +204,12 @@ def test_a_backend_killed_for_memory_restarts_while_the_edge_answers_json(ssl_co
     assert after["Id"] == before["Id"]
     assert after["RestartCount"] == before["RestartCount"] + 1
     assert after["State"]["OOMKilled"] is True
-    outage = [answer for answer in probe.answers if answer[0] != 200]
+    # The one request in flight when the kernel killed the server may have had its
+    # status line and headers passed on already: nginx can then only close the
+    # connection. Any other request must get an answer.
+    cut = [answer for answer in probe.answers if answer[0] == CUT]
+    assert len(cut) <= 1, cut
+    outage = [answer for answer in probe.answers if answer[0] not in {200, CUT}]
     assert outage, "no request saw the backend down"
     for status, content_type, body in outage:
         assert status in {502, 503}, (status, body[:200])
