@@ -7,7 +7,8 @@
 #   BACKEND_CONNECTIONS_MAX held per backend -> limit_conn
 #   GUNICORN_WORKERS x GUNICORN_THREADS - 1   -> limit_conn of /django/poll, /wsgi/poll
 #   FCGI_CHILDREN - 1                         -> limit_conn of /cgi/poll
-#     (the waiting long polls a blocking backend may hold: snippets/limits/long-polls.conf)
+#   DJANGO_ASGI_POLLS_MAX                     -> limit_conn of /django-asgi/poll
+#     (the waiting long polls a backend may hold: snippets/limits/long-polls.conf)
 # and copy upstreams/ to /tmp/nginx/rendered/upstreams/, the copy nginx reads:
 # scripts/replicas.sh rewrites a copy there to take a replica out of service
 # before it stops (the image's own files are read-only).
@@ -26,6 +27,7 @@ connections_max="${BACKEND_CONNECTIONS_MAX:-}"
 workers="${GUNICORN_WORKERS:-}"
 threads="${GUNICORN_THREADS:-}"
 children="${FCGI_CHILDREN:-}"
+django_asgi_polls="${DJANGO_ASGI_POLLS_MAX:-}"
 [ -n "$host" ] || fail "PUBLIC_HOST is not set: the site's host name, e.g. localhost"
 [ -n "$port" ] || fail "HTTPS_PORT is not set: the HTTPS port users see, e.g. 8443"
 [ -n "$body_max" ] || fail "REQUEST_BODY_MAX_BYTES is not set: the largest request body in bytes (.env)"
@@ -33,6 +35,7 @@ children="${FCGI_CHILDREN:-}"
 [ -n "$workers" ] || fail "GUNICORN_WORKERS is not set: Gunicorn's processes per WSGI backend (.env)"
 [ -n "$threads" ] || fail "GUNICORN_THREADS is not set: Gunicorn's threads per process (.env)"
 [ -n "$children" ] || fail "FCGI_CHILDREN is not set: fcgiwrap's processes (.env)"
+[ -n "$django_asgi_polls" ] || fail "DJANGO_ASGI_POLLS_MAX is not set: the waiting long polls /django-asgi/ may hold (.env)"
 # Written into nginx's configuration: a host name or address, nothing else.
 case "$host" in
   *[!A-Za-z0-9.-]*) fail "PUBLIC_HOST must be a host name (letters, digits, dots, hyphens), got '$host'" ;;
@@ -46,8 +49,8 @@ esac
 case "$connections_max" in
   *[!0-9]*) fail "BACKEND_CONNECTIONS_MAX must be a number of connections, got '$connections_max'" ;;
 esac
-case "$workers$threads$children" in
-  *[!0-9]*) fail "GUNICORN_WORKERS, GUNICORN_THREADS and FCGI_CHILDREN must be numbers, got '$workers', '$threads', '$children'" ;;
+case "$workers$threads$children$django_asgi_polls" in
+  *[!0-9]*) fail "GUNICORN_WORKERS, GUNICORN_THREADS, FCGI_CHILDREN and DJANGO_ASGI_POLLS_MAX must be numbers, got '$workers', '$threads', '$children', '$django_asgi_polls'" ;;
 esac
 # One thread or process of each stays free for everything but polls
 # (snippets/limits/long-polls.conf); nginx takes 1..65535 connections.
@@ -55,7 +58,9 @@ gunicorn_polls=$((workers * threads - 1))
 fcgiwrap_polls=$((children - 1))
 [ "$gunicorn_polls" -ge 1 ] || fail "GUNICORN_WORKERS x GUNICORN_THREADS must be at least 2: one thread waits in a poll, one stays for the rest"
 [ "$fcgiwrap_polls" -ge 1 ] || fail "FCGI_CHILDREN must be at least 2: one process waits in a poll, one stays for the rest"
-[ "$gunicorn_polls" -le 65535 ] && [ "$fcgiwrap_polls" -le 65535 ] || fail "a long-poll cap above nginx's 65535"
+[ "$django_asgi_polls" -ge 1 ] || fail "DJANGO_ASGI_POLLS_MAX must be at least 1"
+[ "$gunicorn_polls" -le 65535 ] && [ "$fcgiwrap_polls" -le 65535 ] && [ "$django_asgi_polls" -le 65535 ] \
+  || fail "a long-poll cap above nginx's 65535"
 suffix=":$port"
 [ "$port" = 443 ] && suffix=""    # the default port is left out of URLs
 
@@ -86,6 +91,10 @@ CONF
 cat >/tmp/nginx/rendered/long-polls-fcgiwrap.conf <<CONF
 # Rendered by nginx-entrypoint: FCGI_CHILDREN - 1; do not edit.
 limit_conn long_polls $fcgiwrap_polls;
+CONF
+cat >/tmp/nginx/rendered/long-polls-django-asgi.conf <<CONF
+# Rendered by nginx-entrypoint: DJANGO_ASGI_POLLS_MAX; do not edit.
+limit_conn long_polls $django_asgi_polls;
 CONF
 mkdir -p /tmp/nginx/rendered/upstreams
 cp /etc/nginx/upstreams/*.conf /tmp/nginx/rendered/upstreams/

@@ -21,6 +21,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from bench.docker_stats import parse_size
+
 PUBLIC_HOST = os.environ.get("PUBLIC_HOST", "localhost")
 HTTPS_PORT = int(os.environ.get("HTTPS_PORT", "8443"))
 HTTP_PORT = int(os.environ.get("HTTP_PORT", "8080"))
@@ -123,6 +125,20 @@ def inspect_container(service: str) -> dict:
     container_id = compose("ps", "-q", service).stdout.split()[0]
     result = subprocess.run(["docker", "inspect", container_id], capture_output=True, text=True, check=True)
     return json.loads(result.stdout)[0]
+
+
+def container_usage(service: str) -> tuple[int, int]:
+    """(bytes of memory, pids) in use now, as `docker stats` counts them (make measure's figure)."""
+    container_id = inspect_container(service)["Id"]
+    stats = subprocess.run(
+        ["docker", "stats", "--no-stream", "--format", "{{json .}}", container_id],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    record = json.loads(stats)
+    return parse_size(record["MemUsage"].split("/")[0]), int(record["PIDs"])
 
 
 def container_env(service: str) -> dict[str, str]:

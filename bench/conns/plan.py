@@ -4,6 +4,7 @@ Kinds follow docs/contract.md: every backend answers /poll; the ASGI ones
 also hold ws/messages and events/messages. WSGI holds a thread per waiting
 poll and CGI a process, and the edge refuses the poll beyond their count less
 one (nginx/snippets/limits/long-polls.conf), so their steps stop far lower;
+so do Django under ASGI's polls, capped for the thread each takes as it ends;
 the run stops a series at the first step with refusals or errors: that is
 each interface's limit.
 """
@@ -23,6 +24,14 @@ ASGI_STEPS = (1_000, 5_000, 10_000, 20_000)
 # and FCGI_CHILDREN (.env), and the first step beyond a cap shows its refusals
 # (bench/tests/test_conns.py checks the last step is beyond the caps of .env).
 BLOCKING_STEPS = (4, 8, 16, 32, 64)
+# Django under ASGI's polls: doubling past DJANGO_ASGI_POLLS_MAX (.env, 400).
+DJANGO_ASGI_POLL_STEPS = (100, 200, 400, 800)
+
+
+def default_steps(backend: str, kind: str) -> tuple[int, ...]:
+    if (backend, kind) == ("django-asgi", "poll"):
+        return DJANGO_ASGI_POLL_STEPS
+    return ASGI_STEPS if backend in ASGI else BLOCKING_STEPS
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,7 @@ def series(backends: list[str], kinds: list[str], steps: tuple[int, ...] | None)
     for backend in backends:
         for kind in kinds:
             if kind in OFFERS[backend]:
-                plan.append(Series(backend, kind, steps or (ASGI_STEPS if backend in ASGI else BLOCKING_STEPS)))
+                plan.append(Series(backend, kind, steps or default_steps(backend, kind)))
     return plan
 
 

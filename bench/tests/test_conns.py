@@ -13,9 +13,12 @@ def test_every_backend_holds_long_polls_and_only_asgi_holds_streams_and_websocke
     offered = {(s.backend, s.kind) for s in series}
     assert {backend for backend, kind in offered if kind == "poll"} == set(plan.BACKENDS)
     assert {backend for backend, kind in offered if kind != "poll"} == set(plan.ASGI)
-    # ASGI ramps to the 20,000; the blocking interfaces stop far lower.
+    # ASGI ramps to the 20,000; the capped long polls stop far lower.
     for s in series:
-        assert max(s.steps) == (20_000 if s.backend in plan.ASGI else 64)
+        if (s.backend, s.kind) == ("django-asgi", "poll"):
+            assert max(s.steps) == 800  # past DJANGO_ASGI_POLLS_MAX
+        else:
+            assert max(s.steps) == (20_000 if s.backend in plan.ASGI else 64)
 
 
 def dotenv() -> dict[str, str]:
@@ -24,15 +27,17 @@ def dotenv() -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
-def test_the_blocking_series_reach_past_the_edges_long_poll_caps():
+def test_the_capped_series_reach_past_the_edges_long_poll_caps():
     # The edge refuses the poll beyond GUNICORN_WORKERS x GUNICORN_THREADS - 1 on
-    # WSGI and FCGI_CHILDREN - 1 on CGI (nginx/snippets/limits/long-polls.conf):
-    # a series that never passes its cap would never show where it stops.
+    # WSGI, FCGI_CHILDREN - 1 on CGI and DJANGO_ASGI_POLLS_MAX on Django under ASGI
+    # (nginx/snippets/limits/long-polls.conf): a series that never passes its cap
+    # would never show where it stops.
     settings = dotenv()
     caps = {
         "django": int(settings["GUNICORN_WORKERS"]) * int(settings["GUNICORN_THREADS"]) - 1,
         "wsgi": int(settings["GUNICORN_WORKERS"]) * int(settings["GUNICORN_THREADS"]) - 1,
         "cgi": int(settings["FCGI_CHILDREN"]) - 1,
+        "django-asgi": int(settings["DJANGO_ASGI_POLLS_MAX"]),
     }
     for s in plan.series(list(caps), ["poll"], None):
         assert max(s.steps) > caps[s.backend], s

@@ -24,9 +24,25 @@ django_application = get_asgi_application()
 
 # Imported once Django is set up (get_asgi_application() ran django.setup()).
 from django.conf import settings  # noqa: E402
+from django.core.signals import request_started  # noqa: E402
+from django.db import close_old_connections, reset_queries  # noqa: E402
 from gateway_django.broadcast import feed  # noqa: E402
 from gateway_django.routes import realtime  # noqa: E402
 from gateway_django.routes.about import SERVER_SCOPE_KEY  # noqa: E402
+
+# Django's ASGI handler runs each request's sync code in a thread of the
+# request's own (asgiref's ThreadSensitiveContext), started by the first sync
+# call and kept until the request ends. These two request_started receivers
+# were that first call for every request: in a thread that new they find no
+# connection to reset or close, so all they did was start it, and a waiting
+# /poll or /events/messages client then held a thread (and a pid: the pids
+# limit, 128, failed the 104th waiting poll with "can't start new thread").
+# Without them a request starts its thread only where it runs sync code (the
+# ORM, and response.close() at its end, whose request_finished still runs
+# close_old_connections there: the connection its queries used goes back).
+# https://docs.djangoproject.com/en/5.2/topics/async/#async-adapter-functions
+request_started.disconnect(reset_queries)
+request_started.disconnect(close_old_connections)
 
 
 def calling_server() -> str:

@@ -32,3 +32,19 @@ ALLOWED_HOSTS = [*ALLOWED_HOSTS, "django-asgi"]
 # The views that wait (/poll, /events/messages) hand theirs back before waiting.
 # https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-database-connections
 DATABASES = {"default": database(pool_max_size=required_int("DB_POOL_MAX"))}
+
+# Only middleware that runs on the event loop. Django's own (MiddlewareMixin)
+# runs each process_request/process_response through sync_to_async, in the
+# request's own thread (asgiref's ThreadSensitiveContext), which then lives
+# until the request ends: every waiting /poll and /events/messages client held
+# a thread, and at the container's pids limit (128) the 104th waiting poll
+# failed with "can't start new thread" (make bench-conns, 2026-11-26). What
+# they did here is not needed: sessions, authentication and messages serve the
+# admin, which stays on /django/ (urls_asgi.py); every view of this URLconf is
+# csrf_exempt (errors.allow: a JSON API, no cookies); SecurityMiddleware's
+# headers are the edge's (base.py); CommonMiddleware's APPEND_SLASH redirects
+# no contract path (test_routing.py), and a response without its
+# Content-Length goes out chunked. WebSocketRefusalMiddleware is the WSGI
+# deployment's: here a WebSocket never reaches Django (config/asgi.py).
+# https://docs.djangoproject.com/en/5.2/topics/http/middleware/#asynchronous-support
+MIDDLEWARE = ["gateway_django.middleware.EdgeClientAddressMiddleware"]

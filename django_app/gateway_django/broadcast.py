@@ -45,11 +45,15 @@ RETRY_S = 1.0
 SendText = Callable[[str], Awaitable[None]]
 
 
-@sync_to_async
+@sync_to_async(thread_sensitive=False)
 def read_newer(after: int, count: int) -> list[Message]:
     """The `count` oldest messages with an id above `after`, in a thread (the ORM is
     synchronous); the connection goes back to the pool at once. Under ASGI Django
-    returns it only when the request ends, and a waiting client must hold none."""
+    returns it only when the request ends, and a waiting client must hold none.
+    Nor a thread: in the loop's shared executor, not the request's own thread
+    (config/asgi.py), which would live on through the wait that follows; the
+    connection is opened and closed within this one call, so no later call
+    needs the same thread."""
     try:
         return list(Message.objects.filter(id__gt=after).order_by("id")[:count])
     finally:

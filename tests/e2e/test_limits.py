@@ -4,15 +4,13 @@ backend the kernel kills for memory comes back by itself while the edge answers 
 routes with its own JSON error."""
 
 import json
-import subprocess
 import threading
 import time
 
 import httpx
 import pytest
 
-from bench.docker_stats import parse_size
-from tests.conftest import BACKENDS, LONG_RUNNING, compose, edge_client, inspect_container
+from tests.conftest import BACKENDS, LONG_RUNNING, compose, container_usage, edge_client, inspect_container
 
 # What the kernel enforces, read inside the container: cgroup v2 files, else v1's.
 READ_CGROUP_LIMITS = """
@@ -56,27 +54,13 @@ def test_the_kernel_enforces_the_declared_limits(service):
     assert enforced_limits(service) == declared_limits(service)
 
 
-def usage(service: str) -> tuple[int, int]:
-    """(bytes of memory, pids) in use now, as `docker stats` counts them (make measure's figure)."""
-    container_id = inspect_container(service)["Id"]
-    stats = subprocess.run(
-        ["docker", "stats", "--no-stream", "--format", "{{json .}}", container_id],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    record = json.loads(stats)
-    return parse_size(record["MemUsage"].split("/")[0]), int(record["PIDs"])
-
-
 @pytest.mark.parametrize("service", LONG_RUNNING)
 def test_usage_after_the_suites_so_far_leaves_headroom(service):
     # docker-compose.yml sets each limit at twice a peak measured under load, rounded
     # up; after every suite before this one a service still leaves a third of its
     # memory and half of its pids free, or its limit no longer has the room it claims.
     limits = declared_limits(service)
-    memory, pids = usage(service)
+    memory, pids = container_usage(service)
     assert memory < limits["memory"] * 2 / 3, f"{memory / 2**20:.0f} MiB of {limits['memory'] / 2**20:.0f} MiB"
     assert pids < limits["pids"] / 2, f"{pids} of {limits['pids']} pids"
 

@@ -1,11 +1,13 @@
-"""Long polls on the blocking backends (issue 10): the edge holds as many as the
+"""Long polls on the capped backends (issue 10): the edge holds as many as the
 backend's own sizes allow, refuses the next one at once with its 503 JSON, and
 the waiting ones still get the message posted (nginx/snippets/limits/long-polls.conf).
 
-The cap comes from the backend's running configuration (its container's
-environment, the sizes of .env): one Gunicorn thread or fcgiwrap process stays
-free for every other request, so the cap is one below what the server runs at
-once, and a request to the same backend is answered while the polls wait.
+The cap comes from the running configuration (the containers' environment, the
+sizes of .env). On the blocking backends one Gunicorn thread or fcgiwrap
+process stays free for every other request, so the cap is one below what the
+server runs at once, and a request to the same backend is answered while the
+polls wait. Django under ASGI waits in coroutines, holding no thread, and is
+capped for the threads its polls take as they end (DJANGO_ASGI_POLLS_MAX).
 """
 
 import threading
@@ -16,14 +18,18 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.conftest import container_env, edge_client
+from tests.conftest import container_env, container_usage, edge_client
 
-# What one backend runs at once, from its own settings (docs/contract.md, "Long polling").
-CONCURRENCY: dict[str, Callable[[dict[str, str]], int]] = {
-    "django": lambda env: int(env["GUNICORN_WORKERS"]) * int(env["GUNICORN_THREADS"]),
-    "wsgi": lambda env: int(env["GUNICORN_WORKERS"]) * int(env["GUNICORN_THREADS"]),
-    "cgi": lambda env: int(env["FCGI_CHILDREN"]),
+# The cap, from the backend's own settings and the edge's (docs/contract.md, "Long
+# polling"): one below what a blocking backend runs at once; Django under ASGI's own.
+CAPS: dict[str, Callable[[dict[str, str], dict[str, str]], int]] = {
+    "django": lambda backend, _edge: int(backend["GUNICORN_WORKERS"]) * int(backend["GUNICORN_THREADS"]) - 1,
+    "wsgi": lambda backend, _edge: int(backend["GUNICORN_WORKERS"]) * int(backend["GUNICORN_THREADS"]) - 1,
+    "cgi": lambda backend, _edge: int(backend["FCGI_CHILDREN"]) - 1,
+    "django-asgi": lambda _backend, edge: int(edge["DJANGO_ASGI_POLLS_MAX"]),
 }
+# Where a waiting poll holds no thread: its container runs fewer threads than polls wait.
+COROUTINES = ("django-asgi",)
 # Where a waiting poll holds a connection of a pool that opens them on demand
 # (DB_POOL_MIN); a CGI process connects for itself.
 POOLED = ("django", "wsgi")
@@ -91,15 +97,18 @@ class HeldPolls:
         self.pool.shutdown(wait=True)  # bounded: each poll answers within HOLD_MS
 
 
-@pytest.mark.parametrize("backend", sorted(CONCURRENCY))
+@pytest.mark.parametrize("backend", sorted(CAPS))
 def test_the_edge_holds_the_backends_cap_of_long_polls_and_refuses_the_next_at_once(ssl_context, backend):
-    cap = CONCURRENCY[backend](container_env(backend)) - 1  # one slot kept for other requests
+    cap = CAPS[backend](container_env(backend), container_env("nginx"))
     with edge_client(ssl_context, timeout=WAIT_S) as client:
         after = newest_id(client, backend)
         with HeldPolls(ssl_context, backend, after, cap) as held:
             assert held.sent.wait(WAIT_S), f"{held.written} of {cap} polls sent within {WAIT_S} s"
             time.sleep(1)  # the edge has read the last one
             assert not any(answer.done() for answer in held.answers), "a held poll answered before any message"
+            if backend in COROUTINES:  # a thread per waiting poll would pass the cap
+                _, pids = container_usage(backend)
+                assert pids < cap, f"{pids} threads and processes with {cap} polls waiting"
 
             # One more: refused by the edge at once, not queued behind the others.
             started = time.monotonic()

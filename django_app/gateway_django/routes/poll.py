@@ -30,16 +30,19 @@ message are then no 10,000 queries through a pool of DB_POOL_MAX (as /asgi/ and
 /fastapi/, asgi_app/gateway_asgi/routes/poll.py).
 
 What a waiting client costs there: a coroutine and a small queue in a Uvicorn
-worker, no PostgreSQL connection, and one idle thread. Django's ASGI handler
-runs every request in its own asgiref ThreadSensitiveContext, and the first
-sync_to_async in it (the request_started signal's sync receivers, before any
-view runs) starts a thread for that request alone, which lives until the
-request ends. The thread waits on its executor's queue (no CPU, no GIL), but
-holds its stack and a pid: the container's pids limit, not a pool, bounds how
-many clients wait at once, and past it a new request fails ("can't start new
-thread"). Measured on 2 workers: 100 waiting polls added 100 threads; of 300,
-135 failed at the pids limit of 128. /ws/messages, outside Django's handler
-(config/asgi.py), holds no thread.
+worker, no PostgreSQL connection and no thread. Django's ASGI handler runs
+every request in its own asgiref ThreadSensitiveContext, and the first
+sync_to_async in it starts a thread for that request alone, which lives until
+the request ends; so nothing before the wait may be sync: not the
+request_started receivers (config/asgi.py), not Django's own middleware
+(settings_asgi.py), not the ORM read (broadcast.read_newer runs in the loop's
+shared executor). Before that, each waiting poll held a thread and a pid, and
+at the pids limit (128) the 104th failed ("can't start new thread"). What
+remains is the request's end: Django closes every response in a thread of the
+request's own, so the polls one message wakes need a thread each at that
+moment (400 woken at once: 436 threads in the container), and the edge caps
+the waiting polls at DJANGO_ASGI_POLLS_MAX (.env) with a 503 beyond.
+/ws/messages, outside Django's handler (config/asgi.py), takes no thread at all.
 """
 
 import asyncio

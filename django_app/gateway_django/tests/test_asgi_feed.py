@@ -60,6 +60,13 @@ def holds_a_connection() -> bool:
     return connection.connection is not None
 
 
+@sync_to_async
+def in_use() -> int:
+    """Connections taken from the pool now (psycopg_pool's statistics)."""
+    stats = connection.pool.get_stats()
+    return stats["pool_size"] - stats["pool_available"]
+
+
 async def store(text: str) -> Message:
     return await Message.objects.acreate(author="feed", text=text, via="test")
 
@@ -136,11 +143,15 @@ class AsyncPollTests(TransactionTestCase):
         self.assertEqual(response.json(), [])
         self.assertEqual(feed.subscribers, set())
 
-    async def test_the_read_before_waiting_hands_its_connection_back(self) -> None:
+    async def test_the_read_before_waiting_hands_its_connection_back_and_leaves_the_requests_thread_alone(
+        self,
+    ) -> None:
         await store("one")
-        self.assertTrue(await holds_a_connection())  # the INSERT's
+        self.assertTrue(await holds_a_connection())  # the INSERT's, in the request's own thread
+        checked_out = await in_use()
         self.assertEqual(len(await read_newer(0, 50)), 1)
-        self.assertFalse(await holds_a_connection())  # back in the pool: a waiting request holds none
+        self.assertEqual(await in_use(), checked_out)  # its own connection back in the pool
+        self.assertTrue(await holds_a_connection())  # the request's thread kept its own: the read ran in another
 
     async def test_rejects_bad_parameters_with_the_contract_error(self) -> None:
         after_error = {"error": "after must be an integer from 0 to 9223372036854775807"}
