@@ -162,9 +162,10 @@ class MessageFeed:
                 await asyncio.sleep(RETRY_S)
 
     async def publish(self, message_id: int) -> None:
-        if not self.subscribers and not self.sockets:
-            self._miss(message_id)  # nobody to tell: no query, and a poll behind it asks the database
-            return
+        # Read even with nobody to tell: the long polls to come are answered from
+        # `recent`. Right after a message every poll of this worker has its answer
+        # and none has asked again yet; skipping the read then sent the re-asked
+        # polls to the database (9,482 of 20,000 got 503 after the pool's 10 s).
         try:
             message = await read_message(message_id)
         except DatabaseError as error:  # e.g. a pooled connection gone stale in a database restart

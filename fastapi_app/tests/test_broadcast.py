@@ -124,7 +124,6 @@ def test_the_listener_keeps_every_message_stored_while_it_listens_and_nothing_af
             listening = asyncio.create_task(feed.listen(settings.conninfo()))
             await until(lambda: feed.complete_after is not None)
             started_after = feed.complete_after
-            feed.subscribe()  # a waiting poll: the feed reads what it is notified of
             stored = [
                 db.execute(
                     "INSERT INTO message (author, text, via) VALUES ('feed', %s, 'test') RETURNING id", (f"kept {n}",)
@@ -178,22 +177,9 @@ def test_a_message_not_read_sends_polls_behind_it_to_the_database_and_the_feed_g
         feed = MessageFeed(pool=NoConnection())  # type: ignore[arg-type]
         feed._keep_from(0)
         feed._keep(message(1))
-        feed.subscribe()  # someone to tell: the feed tries to read it
         await feed.publish(2)  # no exception: the listener listens on
         return feed.stored_after(0, 50), feed.stored_after(1, 50), feed.stored_after(2, 50)
 
     behind, at_the_missed_one, after_it = asyncio.run(scenario())
     assert behind is None and at_the_missed_one is None  # message 2 is only in the database
-    assert after_it == []
-
-
-def test_with_nobody_to_tell_a_message_is_not_read_and_polls_behind_it_ask_the_database() -> None:
-    async def scenario() -> tuple[object, ...]:
-        feed = MessageFeed(pool=None)  # type: ignore[arg-type]  # nobody to tell: no query
-        feed._keep_from(0)
-        await feed.publish(5)
-        return feed.stored_after(4, 50), feed.stored_after(5, 50)
-
-    behind, after_it = asyncio.run(scenario())
-    assert behind is None
     assert after_it == []

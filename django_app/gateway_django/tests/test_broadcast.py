@@ -162,20 +162,11 @@ class StoredAfterTests(SimpleTestCase):
         async def failing(message_id: int) -> Message | None:
             raise OperationalError("server closed the connection unexpectedly")
 
-        feed.subscribe()  # someone to tell: the feed tries to read it
         with mock.patch.object(broadcast, "read_message", failing):
             await feed.publish(2)
         feed._keep(message(3))
         self.assertEqual((feed.stored_after(0, 50), feed.stored_after(1, 50)), (None, None))
         self.assertEqual(message_ids(feed.stored_after(2, 50)), [3])
-
-    async def test_with_nobody_to_tell_a_message_is_not_read_and_polls_behind_it_ask_the_database(self) -> None:
-        feed = MessageFeed()
-        feed._keep_from(0)
-        with mock.patch.object(broadcast, "read_message", side_effect=AssertionError("read the database")) as read:
-            await feed.publish(5)
-        self.assertEqual(read.call_count, 0)
-        self.assertEqual((feed.stored_after(4, 50), feed.stored_after(5, 50)), (None, []))
 
 
 class ListenerTests(TransactionTestCase):
@@ -191,7 +182,6 @@ class ListenerTests(TransactionTestCase):
         async with feed.running():
             await until(lambda: feed.complete_after is not None)
             started_after = feed.complete_after
-            feed.subscribe()  # a waiting poll: the feed reads what it is notified of
             stored = [(await Message.objects.acreate(author="feed", text=f"kept {n}", via="test")).id for n in range(3)]
             await until(lambda: len(feed.recent) == 3)
             after_first, after_last, one = (
