@@ -1,5 +1,6 @@
 """The environment is the only source of the tunables: a missing one stops the start by name."""
 
+import json
 import os
 import subprocess
 import sys
@@ -55,3 +56,35 @@ class TrustedProxyTests(SimpleTestCase):
                 result = run_with("TRUSTED_PROXY_CIDR", "192.0.2.10/24", *command)
                 self.assertNotEqual(result.returncode, 0)
                 self.assertIn("192.0.2.10/24", result.stderr)
+
+
+# Loads the ASGI entry point as Uvicorn does, in a process of its own (its
+# signal changes stay there), and prints what runs before a view: each
+# middleware's kind and the sync receivers of request_started.
+ASGI_BEFORE_THE_VIEW = """
+import json
+from django.utils.deprecation import MiddlewareMixin
+from django.utils.module_loading import import_string
+import config.asgi
+from django.conf import settings
+from django.core.signals import request_started
+middleware = [import_string(path) for path in settings.MIDDLEWARE]
+sync_receivers, _ = request_started._live_receivers(None)
+print(json.dumps({
+    "middleware": {m.__name__: m.async_capable and not issubclass(m, MiddlewareMixin) for m in middleware},
+    "sync_receivers": [receiver.__name__ for receiver in sync_receivers],
+}))
+"""
+
+
+class AsgiBeforeTheViewTests(SimpleTestCase):
+    def test_nothing_sync_runs_before_a_view_under_asgi(self) -> None:
+        """Each sync call starts the request's own thread, kept until it ends (config/asgi.py,
+        settings_asgi.py): a waiting /poll or SSE client must not hold one."""
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_asgi", "SCRIPT_NAME": "/django-asgi"}
+        result = run({"DB_POOL_MAX": "10", **env}, ("-c", ASGI_BEFORE_THE_VIEW))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        found = json.loads(result.stdout.splitlines()[-1])
+        self.assertTrue(found["middleware"])
+        self.assertTrue(all(found["middleware"].values()), found["middleware"])  # each runs on the event loop
+        self.assertEqual(found["sync_receivers"], [])
