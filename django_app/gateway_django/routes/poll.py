@@ -40,8 +40,8 @@ shared executor). Before that, each waiting poll held a thread and a pid, and
 at the pids limit (128) the 104th failed ("can't start new thread"). What
 remains is the request's end: Django closes every response in a thread of the
 request's own, so the polls one message wakes need a thread each at that
-moment (400 woken at once: 436 threads in the container), and the edge caps
-the waiting polls at DJANGO_ASGI_POLLS_MAX (.env) with a 503 beyond.
+moment, and the edge caps the waiting polls at DJANGO_ASGI_POLLS_MAX with a
+503 beyond (.env has the measurement it rests on).
 /ws/messages, outside Django's handler (config/asgi.py), takes no thread at all.
 """
 
