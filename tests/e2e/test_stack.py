@@ -1,5 +1,7 @@
 """The running stack as Docker sees it: config valid, hardening, ports (networks: test_segmentation.py)."""
 
+import json
+
 import pytest
 
 from tests.conftest import HTTP_PORT, HTTPS_PORT, LONG_RUNNING, LOOPBACK, VARIANTS, compose, inspect_container
@@ -47,3 +49,13 @@ def test_no_secret_in_any_environment():
         assert len(password) >= 32
         assert password not in env
         assert "PASSWORD=" not in env
+
+
+def test_the_edge_and_wrk_may_reuse_time_wait_ports_for_new_connections():
+    # Both open a TCP connection per Gunicorn request, each leaving a TIME_WAIT
+    # port for 60 s; without reuse, connect()'s search for a free port became
+    # most of their CPU (docker-compose.yml, nginx's and wrk's sysctls).
+    in_force = compose("exec", "-T", "nginx", "cat", "/proc/sys/net/ipv4/tcp_tw_reuse").stdout.strip()
+    assert in_force == "1"
+    config = json.loads(compose("--profile", "bench", "config", "--format", "json").stdout)
+    assert config["services"]["wrk"]["sysctls"]["net.ipv4.tcp_tw_reuse"] == "1"
