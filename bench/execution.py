@@ -15,6 +15,7 @@ from bench.cell_stats import CellStats, TimeSeries
 from bench.docker_stats import ServiceUsage, StatsSampler
 from bench.generators import Generator, Load
 from bench.matrix import EDGE_SERVICE, EDGE_WORKLOADS, Cell
+from bench.settle import Settled, wait_until_quiet
 from bench.stack import Compose, engine_version
 
 GENERATOR_UIDS = {"locust": 10002, "wrk": 10003}  # the images' runtime users (loadtest/Dockerfile, loadtest/wrk/)
@@ -37,6 +38,7 @@ class CellOutcome:
     generator_cpu_seconds: float | None = None  # its own count; else its container's docker stats
     series: TimeSeries | None = None  # the cell second by second, where the generator gives it
     server_timing: dict[str, dict[str, float]] | None = None  # per phase, where the responses carry it
+    settled: Settled | None = None  # the wait for the cell before it to go quiet (bench/settle.py)
 
 
 class Sampler(Protocol):
@@ -75,6 +77,10 @@ class Executor(Protocol):
 
     def sampler(self, cell: Cell) -> Sampler:
         """What samples resource use while the cell runs."""
+        ...
+
+    def settle(self, previous: Cell) -> Settled | None:
+        """Wait until the services `previous` loaded are quiet (None: nothing to wait for)."""
         ...
 
     def stack(self) -> dict[str, Any]:
@@ -210,6 +216,10 @@ class ComposeExecutor:
         # ends would reach past the load, and waiting for it costs up to 2 s.
         return StatsSampler(services, during=LOAD_GENERATOR, wait_for_last=False, processes_of=processes)
 
+    def settle(self, previous: Cell) -> Settled:
+        loaded = services_measured([previous])
+        return wait_until_quiet([container for container, service in self.services.items() if service in loaded])
+
     def stack(self) -> dict[str, Any]:
         return {"engine": engine_version(), "settings": self.compose.size_settings()}
 
@@ -253,6 +263,9 @@ class LocalExecutor:
     def sampler(self, cell: Cell) -> Sampler:
         return NoSampler()
 
+    def settle(self, previous: Cell) -> None:
+        return None  # the target's processes are not ours to read
+
     def stack(self) -> dict[str, Any]:
         # The target may be anywhere: what it runs with is not ours to read.
         return {"engine": None, "settings": {}}
@@ -264,8 +277,11 @@ def run_cell(
     directory: Path,
     executor: Executor,
     on_tick: Callable[[float], None],
+    previous: Cell | None = None,
 ) -> CellOutcome:
-    """Run one cell to completion, ticking about twice a second; inside the executor's session."""
+    """Run one cell to completion, ticking about twice a second; inside the executor's session.
+    After `previous`, first wait for what it loaded to go quiet."""
+    settled = executor.settle(previous) if previous is not None else None
     log_path = directory / f"{cell.slug}.log"
     with log_path.open("w") as log:
         process = executor.start(cell, load, directory, log)
@@ -295,4 +311,5 @@ def run_cell(
         generator_cpu_seconds=reading.cpu_seconds,
         series=reading.series,
         server_timing=reading.server_timing,
+        settled=settled,
     )

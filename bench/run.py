@@ -37,6 +37,9 @@ CELLS_DIR = "cells"
 # (about 3 s, timed beside the exec). Used for the ETA and the plan only.
 OVERHEAD_SECONDS = {"wrk": 1, "locust": 3}
 LATEST_LINK = "latest"
+# A wait for the cell before to go quiet that is longer than its usual one
+# window (bench/settle.py) is worth a note on the cell's line.
+SETTLE_NOTED_SECONDS = 2.0
 
 
 def _choices(allowed: tuple[str, ...]):
@@ -157,6 +160,10 @@ def _result_line(outcome: CellOutcome) -> str:
         text += f"  {stats.failures} failed"
     if outcome.locust_cpu_warning:
         text += "  WARNING: Locust CPU saturated"
+    settled = outcome.settled
+    if settled is not None and (settled.waited_seconds > SETTLE_NOTED_SECONDS or not settled.quiet):
+        busy = "" if settled.quiet else f", {', '.join(settled.busy)} still busy"
+        text += f"  (started {settled.waited_seconds:.0f} s after the cell before{busy})"
     return text
 
 
@@ -219,6 +226,7 @@ def _run(argv: list[str]) -> int:
                 cells_dir,
                 executor,
                 on_tick=lambda elapsed, d=done, s=cell.slug: progress.tick(d, s, elapsed),
+                previous=cells[done - 1] if done else None,
             )
             progress.finished(done, cell.slug, _result_line(outcome))
             outcomes.append(outcome)

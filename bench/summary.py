@@ -122,6 +122,8 @@ def _cell_record(outcome: CellOutcome, directory: str) -> dict[str, Any]:
         "cpu_seconds_per_1000_requests": _cpu_per_1000(outcome),
         "series": None if outcome.series is None else asdict(outcome.series),
         "server_timing": _server_timing(outcome),
+        # How long the cell waited for the one before it to go quiet (bench/settle.py).
+        "settled": None if outcome.settled is None else asdict(outcome.settled),
         "files": _files(outcome.generator, f"{directory}/{cell.slug}"),
     }
 
@@ -214,13 +216,21 @@ def _problems(record: dict[str, Any], load: Load) -> list[str]:
 
 def _flags(record: dict[str, Any]) -> list[str]:
     """What a reader must know before trusting a valid cell's figure."""
+    flags = []
+    settled = record.get("settled")
+    if settled and not settled["quiet"]:
+        flags.append(
+            f"{', '.join(settled['busy'])} still busy {settled['waited_seconds']:.0f} s after the cell before "
+            "(bench/settle.py): it shared the cores with this cell"
+        )
     generator = record["generator"]
     if not generator["saturated"]:
-        return []
+        return flags
     return [
+        *flags,
         f"the load generator ({generator['name']}) used {generator['share_of_cores']:.0%} of its "
         f"{generator['cores']} core{'s' if generator['cores'] > 1 else ''} (above {GENERATOR_CPU_LIMIT:.0%}): "
-        "it may have set this cell's pace, not the stack"
+        "it may have set this cell's pace, not the stack",
     ]
 
 

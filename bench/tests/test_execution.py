@@ -14,6 +14,7 @@ import pytest
 
 import bench.execution
 import bench.run
+import bench.settle
 from bench.docker_stats import StatsSampler
 from bench.execution import ComposeExecutor
 from bench.generators import Load, LocustGenerator
@@ -89,6 +90,18 @@ def test_a_run_starts_one_generator_container_execs_each_cell_in_it_and_removes_
     summary = json.loads((run_dir / "summary.json").read_text())
     # wrk's own CPU, from its process, as with a container per cell.
     assert [cell["generator"]["cpu_source"] for cell in summary["cells"]] == ["own", "own"]
+
+
+def test_each_cell_after_the_first_waits_for_the_services_the_one_before_loaded(
+    tmp_path: Path, docker_calls: Calls
+) -> None:
+    assert run_compose_bench(tmp_path / "reports") == 0
+    reads = [call[1] for call in docker_calls() if call[0] == "exec" and call[-1] == bench.settle.READ_SCRIPT]
+    # Before the direct cell: the edge cell's nginx and Django, read at the start and end of one window.
+    assert sorted(reads) == ["fake-django-1", "fake-django-1", "fake-nginx-1", "fake-nginx-1"]
+    cells = json.loads(((tmp_path / "reports" / "latest") / "summary.json").read_text())["cells"]
+    assert cells[0]["settled"] is None
+    assert cells[1]["settled"]["quiet"] and cells[1]["settled"]["waited_seconds"] >= bench.settle.WINDOW_SECONDS
 
 
 def test_the_generator_container_is_removed_when_a_cell_fails(tmp_path: Path, docker_calls: Calls) -> None:
