@@ -1,4 +1,4 @@
-"""Peak resident memory of each process in a container over one cell, from /proc.
+"""Peak resident memory and CPU time of each process in a container over one cell, from /proc.
 
 The kernel keeps each process's peak resident set, VmHWM in /proc/<pid>/status
 ("high water mark"), from the process's start. Writing 5 to
@@ -8,25 +8,34 @@ process before the cell, read every process after it. `docker exec` runs as
 the container's own user, the processes' owner, which is all the reset needs
 (no capability: the containers drop them all). The images have `sh` and `cat`
 and the root filesystems are read-only: both scripts only read /proc and write
-clear_refs.
+clear_refs. The same two passes read each process's CPU time (utime + stime
+in /proc/<pid>/stat), so the CPU a server's workers each spent over the cell
+shows how evenly the load reached them.
 """
 
+import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 # Each process of the container but the script's own shell: its pid on a
-# line, its status file, then its command line (arguments separated by NUL).
+# line, its status file, its stat line, then its command line (arguments
+# separated by NUL).
 # A process may exit while it runs: it ends true whatever the last `cat` did.
 READ_SCRIPT = r"""for d in /proc/[0-9]*; do
   p=${d#/proc/}; [ "$p" = "$$" ] && continue
-  printf '\n==%s\n' "$p"; cat "$d/status" 2>/dev/null; printf 'Cmdline:\t'; cat "$d/cmdline" 2>/dev/null
+  printf '\n==%s\n' "$p"; cat "$d/status" 2>/dev/null
+  printf 'Stat:\t'; cat "$d/stat" 2>/dev/null; printf 'Cmdline:\t'; cat "$d/cmdline" 2>/dev/null
 done; true"""
-# The pids whose peak it could not reset (a process that exited meanwhile too).
+# The pids whose peak it could not reset (a process that exited meanwhile too),
+# and each process's stat line after `<pid>=`: its CPU time at the start.
 RESET_SCRIPT = r"""for d in /proc/[0-9]*; do
   p=${d#/proc/}; [ "$p" = "$$" ] && continue
   (echo 5 >"$d/clear_refs") 2>/dev/null || echo "$p"
+  printf '%s=' "$p"; cat "$d/stat" 2>/dev/null || echo
 done; true"""
+# /proc/<pid>/stat counts CPU time in clock ticks.
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 EXEC_TIMEOUT = 30
 INIT_PROGRAMS = ("tini", "docker-init", "dumb-init")
 # Depth below the server's top process of a worker's children.
@@ -46,17 +55,44 @@ class Process:
     command: str
     peak_rss_bytes: int
     session: int | None = None  # NSsid (Linux >= 4.1), in the container's pid namespace
+    cpu_ticks: int | None = None  # utime + stime so far
 
 
 @dataclass(frozen=True)
 class ProcessPeak:
-    """One process's peak resident memory over a cell, and what it is in its server."""
+    """One process's peak resident memory over a cell, what it is in its server, and
+    the CPU it used over the cell (None where the reading before the cell missed it)."""
 
     role: str
     pid: int
     peak_rss_bytes: int
     since: str
     command: str
+    cpu_seconds: float | None = None
+
+
+def cpu_ticks(stat: str) -> int | None:
+    """utime + stime of a /proc/<pid>/stat line (fields 14 and 15; the name, field 2,
+    is in parentheses and may hold spaces), or None for an empty or cut line."""
+    fields = stat.rpartition(")")[2].split()
+    try:
+        return int(fields[11]) + int(fields[12])
+    except (IndexError, ValueError):
+        return None
+
+
+def parse_reset(output: str) -> tuple[set[int], dict[int, int]]:
+    """RESET_SCRIPT's output -> (the pids not reset, each process's CPU ticks)."""
+    unreset, ticks = set(), {}
+    for line in output.splitlines():
+        pid, equals, stat = line.partition("=")
+        if not pid.strip().isdigit():
+            continue
+        if not equals:
+            unreset.add(int(pid))
+        elif (value := cpu_ticks(stat)) is not None:
+            ticks[int(pid)] = value
+    return unreset, ticks
 
 
 def parse_processes(output: str) -> list[Process]:
@@ -80,6 +116,7 @@ def parse_processes(output: str) -> list[Process]:
                 peak_rss_bytes=int(fields["VmHWM"].split()[0]) * 1024,  # "12345 kB"
                 # One value per nested pid namespace, the process's own last.
                 session=int(fields["NSsid"].split()[-1]) if fields.get("NSsid") else None,
+                cpu_ticks=cpu_ticks(fields.get("Stat", "")),
             )
         )
     return processes
@@ -128,7 +165,15 @@ def _role(process: Process, depth: int, has_children: bool) -> str:
     return "worker"
 
 
-def peaks(processes: list[Process], unreset: set[int] | None) -> list[ProcessPeak]:
+def _cpu_seconds(process: Process, ticks_before: dict[int, int]) -> float | None:
+    if process.cpu_ticks is None or process.pid not in ticks_before:
+        return None
+    return round((process.cpu_ticks - ticks_before[process.pid]) / TICKS_PER_SECOND, 2)
+
+
+def peaks(
+    processes: list[Process], unreset: set[int] | None, ticks_before: dict[int, int] | None = None
+) -> list[ProcessPeak]:
     """Each of the server's standing processes (its top one and their children) with its
     role and peak. `unreset`: the pids whose peak the reset before the cell could not
     clear (None: no reset at all); theirs is since their process started. A process
@@ -143,7 +188,10 @@ def peaks(processes: list[Process], unreset: set[int] | None) -> list[ProcessPea
             continue
         role = _role(process, depths[process.pid], process.pid in parents)
         since = SINCE_START if unreset is None or process.pid in unreset else SINCE_CELL
-        result.append(ProcessPeak(role, process.pid, process.peak_rss_bytes, since, process.command[:COMMAND_CHARS]))
+        cpu = _cpu_seconds(process, ticks_before or {})
+        result.append(
+            ProcessPeak(role, process.pid, process.peak_rss_bytes, since, process.command[:COMMAND_CHARS], cpu)
+        )
     return result
 
 
@@ -164,25 +212,27 @@ def _exec(container: str, script: str) -> str:
     ).stdout
 
 
-def reset(container: str) -> set[int]:
-    """Reset the peak of every process in the container; the pids it could not reset."""
-    return {int(line) for line in _exec(container, RESET_SCRIPT).split() if line.isdigit()}
+def reset(container: str) -> tuple[set[int], dict[int, int]]:
+    """Reset the peak of every process in the container: the pids it could not reset,
+    and each process's CPU ticks so far."""
+    return parse_reset(_exec(container, RESET_SCRIPT))
 
 
-def read(container: str, unreset: set[int] | None) -> list[ProcessPeak]:
-    return peaks(parse_processes(_exec(container, READ_SCRIPT)), unreset)
+def read(container: str, before: tuple[set[int], dict[int, int]] | None) -> list[ProcessPeak]:
+    unreset, ticks = before if before is not None else (None, None)
+    return peaks(parse_processes(_exec(container, READ_SCRIPT)), unreset, ticks)
 
 
-def _reset_or_none(container: str) -> set[int] | None:
+def _reset_or_none(container: str) -> tuple[set[int], dict[int, int]] | None:
     try:
         return reset(container)
     except (subprocess.SubprocessError, OSError):
         return None  # the read still gives each peak, since its process's start
 
 
-def _read_or_none(container: str, unreset: set[int] | None) -> list[ProcessPeak] | None:
+def _read_or_none(container: str, before: tuple[set[int], dict[int, int]] | None) -> list[ProcessPeak] | None:
     try:
-        return read(container, unreset)
+        return read(container, before)
     except (subprocess.SubprocessError, OSError):
         return None  # the container is gone: no figure rather than a wrong one
 
@@ -194,24 +244,24 @@ def read_all(containers: list[str]) -> dict[str, list[ProcessPeak] | None]:
 
 
 class ProcessMemory:
-    """Resets the peaks of the given containers' processes on entry and reads them on exit,
-    the containers side by side."""
+    """Resets the peaks of the given containers' processes (and reads their CPU time) on
+    entry and reads both on exit, the containers side by side."""
 
     def __init__(self, services_by_container: dict[str, str]) -> None:
         self._services_by_container = services_by_container
-        self._unreset: dict[str, set[int] | None] = {}
+        self._before: dict[str, tuple[set[int], dict[int, int]] | None] = {}
         self._peaks: dict[str, list[ProcessPeak]] = {}
 
     def __enter__(self) -> "ProcessMemory":
         containers = list(self._services_by_container)
         with ThreadPoolExecutor(max_workers=max(1, len(containers))) as pool:
-            self._unreset = dict(zip(containers, pool.map(_reset_or_none, containers), strict=True))
+            self._before = dict(zip(containers, pool.map(_reset_or_none, containers), strict=True))
         return self
 
     def __exit__(self, *_: object) -> None:
         containers = list(self._services_by_container)
         with ThreadPoolExecutor(max_workers=max(1, len(containers))) as pool:
-            readings = pool.map(lambda c: _read_or_none(c, self._unreset.get(c)), containers)
+            readings = pool.map(lambda c: _read_or_none(c, self._before.get(c)), containers)
             for container, peaks_of_container in zip(containers, readings, strict=True):
                 if peaks_of_container is not None:
                     service = self._services_by_container[container]

@@ -21,6 +21,13 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 # Above this share of its cores the generator, not the stack, may have set
 # the pace: the cell is flagged (issue 14).
 GENERATOR_CPU_LIMIT = 0.8
+# A backend worker that did this share of its workers' CPU over a cell carried
+# the cell nearly alone: a direct FastAPI db cell whose 20 keep-alive
+# connections all went to one of two Uvicorn workers did 1,509 req/s, against
+# 1,952-2,249 split evenly (wrk, 8 s runs, 2026-11-27). Below the floor of
+# CPU seconds (an idle or mostly waiting cell) the split means nothing.
+WORKER_SHARE_LIMIT = 0.8
+WORKER_CPU_FLOOR_SECONDS = 1.0
 # The workloads that query PostgreSQL: their cells show the database's cost too.
 DATABASE_WORKLOADS = ("db", "db_unpooled", "queries", "fortunes", "post_messages")
 
@@ -214,9 +221,23 @@ def _problems(record: dict[str, Any], load: Load) -> list[str]:
     return problems
 
 
+def _uneven_workers(record: dict[str, Any]) -> str | None:
+    """The flag of a cell whose backend's load reached one worker of several."""
+    if record["backend"] == EDGE_SERVICE:
+        return None  # nginx's own workers: the edge's cost, not the figure's ceiling
+    processes = (record.get("process_memory") or {}).get(record["backend"], [])
+    cpu = [p["cpu_seconds"] for p in processes if p["role"] == "worker" and p.get("cpu_seconds") is not None]
+    if len(cpu) < 2 or sum(cpu) < WORKER_CPU_FLOOR_SECONDS or max(cpu) < WORKER_SHARE_LIMIT * sum(cpu):
+        return None
+    return (
+        f"one of {record['backend']}'s {len(cpu)} workers did {max(cpu) / sum(cpu):.0%} of their CPU: "
+        "the connections reached it, not the others, so this cell measured one worker (repeat it)"
+    )
+
+
 def _flags(record: dict[str, Any]) -> list[str]:
     """What a reader must know before trusting a valid cell's figure."""
-    flags = []
+    flags = [flag for flag in (_uneven_workers(record),) if flag]
     settled = record.get("settled")
     if settled and not settled["quiet"]:
         flags.append(

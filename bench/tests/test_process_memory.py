@@ -12,28 +12,40 @@ from bench.execution import LOAD_GENERATOR
 from bench.generators import Load
 from bench.process_memory import (
     READ_SCRIPT,
+    RESET_SCRIPT,
     SINCE_CELL,
     SINCE_START,
+    TICKS_PER_SECOND,
     ProcessMemory,
+    cpu_ticks,
     parse_processes,
+    parse_reset,
     peaks,
     worker_count,
 )
 from bench.provenance import describe_settings
 from bench.report_html import render_html
 from bench.stack import counted_workers
-from bench.summary import build_summary, process_memory_text, render_markdown
+from bench.summary import _uneven_workers, build_summary, process_memory_text, render_markdown
 from bench.tests.test_generators import _outcome
 
 MIB = 2**20
 
 
-def _status(pid: int, ppid: int, name: str, peak_kib: int, command: str, session: int = 1) -> str:
-    """One process as READ_SCRIPT prints it: pid, status file, NUL-separated command line."""
+def _stat(pid: int, ppid: int, name: str, utime: int, stime: int) -> str:
+    """A /proc/<pid>/stat line: utime and stime are fields 14 and 15."""
+    return f"{pid} ({name}) S {ppid} {pid} {pid} 0 -1 4194560 900 0 3 0 {utime} {stime} 0 0 20 0 1 0 77 1000 250\n"
+
+
+def _status(
+    pid: int, ppid: int, name: str, peak_kib: int, command: str, session: int = 1, ticks: int | None = None
+) -> str:
+    """One process as READ_SCRIPT prints it: pid, status file, stat line, NUL-separated command line."""
+    stat = "" if ticks is None else f"Stat:\t{_stat(pid, ppid, name, ticks - ticks // 4, ticks // 4)}"
     return (
         f"\n=={pid}\nName:\t{name}\nState:\tS (sleeping)\nPid:\t{pid}\nPPid:\t{ppid}\nNSsid:\t{session}\n"
         f"VmPeak:\t  300000 kB\nVmHWM:\t{peak_kib:>8} kB\nVmRSS:\t    1000 kB\n"
-        f"Cmdline:\t{command.replace(' ', chr(0))}\0"
+        f"{stat}Cmdline:\t{command.replace(' ', chr(0))}\0"
     )
 
 
@@ -118,6 +130,7 @@ def test_the_read_script_reads_this_machines_proc() -> None:
     me = processes[os.getpid()]
     assert me.peak_rss_bytes >= rss > 0
     assert "pytest" in me.command or "python" in me.command
+    assert me.cpu_ticks is not None and me.cpu_ticks > 0  # this test process has run
     assert not any(p.ppid == os.getpid() and p.name == "sh" for p in processes.values())
 
 
@@ -137,6 +150,46 @@ def test_process_memory_resets_on_entry_and_reads_on_exit(monkeypatch: pytest.Mo
     by_service = memory.by_service()
     assert list(by_service) == ["django"]  # a container that is gone gives no figure
     assert [(p.pid, p.since) for p in by_service["django"]] == [(1, SINCE_CELL), (19, SINCE_CELL), (20, SINCE_START)]
+
+
+def test_cpu_time_is_read_from_each_processs_stat_line_before_and_after_the_cell() -> None:
+    assert cpu_ticks(_stat(19, 1, "gunicorn", 250, 50)) == 300
+    assert cpu_ticks(_stat(7, 1, "a) (b", 3, 4)) == 7  # the name may hold parentheses and spaces
+    assert cpu_ticks("") is None
+    reset_output = "20\n" + f"19={_stat(19, 1, 'gunicorn', 80, 20)}" + f"20={_stat(20, 1, 'gunicorn', 8, 2)}" + "21=\n"
+    assert parse_reset(reset_output) == ({20}, {19: 100, 20: 10})  # 21 exited before its stat was read
+    after = (
+        _status(1, 0, "gunicorn", 52_000, GUNICORN, ticks=40)
+        + _status(19, 1, "gunicorn", 90_000, GUNICORN, ticks=100 + 3 * TICKS_PER_SECOND)
+        + _status(20, 1, "gunicorn", 88_000, GUNICORN, ticks=10 + TICKS_PER_SECOND // 2)
+    )
+    unreset, before = parse_reset(reset_output)
+    assert [(p.role, p.cpu_seconds) for p in peaks(parse_processes(after), unreset, before)] == [
+        ("master", None),  # not read before the cell
+        ("worker", 3.0),
+        ("worker", 0.5),
+    ]
+
+
+def test_a_cell_whose_load_reached_one_worker_of_two_is_flagged() -> None:
+    def record(backend: str, *worker_cpu: float) -> dict:
+        workers = [{"role": "worker", "cpu_seconds": cpu} for cpu in worker_cpu]
+        return {"backend": backend, "process_memory": {backend: [{"role": "supervisor", "cpu_seconds": 9.0}, *workers]}}
+
+    [flag] = [f for f in [_uneven_workers(record("fastapi", 7.15, 0.02))] if f]
+    assert flag.startswith("one of fastapi's 2 workers did 100% of their CPU")
+    assert _uneven_workers(record("fastapi", 5.1, 4.9)) is None  # split evenly
+    assert _uneven_workers(record("fastapi", 0.3, 0.01)) is None  # too little work to tell
+    assert _uneven_workers(record("nginx", 7.0, 0.1)) is None  # the edge's own workers
+    assert _uneven_workers(record("django", 7.0, None)) is None  # one worker's reading missing
+
+
+def test_the_reset_script_reads_this_machines_cpu_times() -> None:
+    """RESET_SCRIPT under the host's sh, with clear_refs refused or not: this test's
+    process is listed with its CPU ticks."""
+    output = subprocess.run(["sh", "-c", RESET_SCRIPT], capture_output=True, text=True, check=True).stdout
+    _, ticks = parse_reset(output)
+    assert ticks[os.getpid()] > 0
 
 
 def _peaks(output: str, unreset: set[int]) -> list[dict]:
@@ -170,6 +223,7 @@ def test_summary_and_report_show_each_processs_peak_beside_the_cells_figures() -
     assert [p["role"] for p in record["process_memory"]["django"]] == ["master", "worker", "worker"]
     assert record["process_memory"]["django"][1] == {
         "role": "worker", "pid": 19, "peak_rss_bytes": 90_000 * 1024, "since": SINCE_CELL, "command": GUNICORN,
+        "cpu_seconds": None,
     }  # fmt: skip
     assert "nginx" not in summary["cells"][1]["process_memory"]  # the direct cell did not pass through it
     markdown = render_markdown(summary)
