@@ -24,10 +24,11 @@ GENERATOR_CPU_LIMIT = 0.8
 # A backend worker that did this share of its workers' CPU over a cell carried
 # the cell nearly alone: a direct FastAPI db cell whose 20 keep-alive
 # connections all went to one of two Uvicorn workers did 1,509 req/s, against
-# 1,952-2,249 split evenly (wrk, 8 s runs, 2026-11-27). Below the floor of
-# CPU seconds (an idle or mostly waiting cell) the split means nothing.
+# 1,952-2,249 split evenly (wrk, 8 s runs, 2026-11-27). Workers that used
+# less than half a core between them over the cell (a mostly waiting one, such
+# as /io on Uvicorn) were not held back by it: the split means nothing there.
 WORKER_SHARE_LIMIT = 0.8
-WORKER_CPU_FLOOR_SECONDS = 1.0
+WORKER_CPU_FLOOR_CORES = 0.5
 # The workloads that query PostgreSQL: their cells show the database's cost too.
 DATABASE_WORKLOADS = ("db", "db_unpooled", "queries", "fortunes", "post_messages")
 
@@ -227,7 +228,8 @@ def _uneven_workers(record: dict[str, Any]) -> str | None:
         return None  # nginx's own workers: the edge's cost, not the figure's ceiling
     processes = (record.get("process_memory") or {}).get(record["backend"], [])
     cpu = [p["cpu_seconds"] for p in processes if p["role"] == "worker" and p.get("cpu_seconds") is not None]
-    if len(cpu) < 2 or sum(cpu) < WORKER_CPU_FLOOR_SECONDS or max(cpu) < WORKER_SHARE_LIMIT * sum(cpu):
+    floor = WORKER_CPU_FLOOR_CORES * (record.get("run_seconds") or 0)
+    if len(cpu) < 2 or sum(cpu) <= floor or max(cpu) < WORKER_SHARE_LIMIT * sum(cpu):
         return None
     return (
         f"one of {record['backend']}'s {len(cpu)} workers did {max(cpu) / sum(cpu):.0%} of their CPU: "
