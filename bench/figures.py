@@ -2,7 +2,9 @@
 
 Reads docs/results/*/summary.json, takes the runs of the newest run's commit
 (same host and load), and writes the median per cell and the run-to-run
-spread ((max - min) / median per cell) between README's marker comments.
+spread ((max - min) / median per cell) between README's marker comments. A
+cell its run flagged (bench/summary.py: one worker did the work, a busy
+neighbour, a saturated generator) is left out where another run has it unflagged.
 """
 
 import argparse
@@ -67,6 +69,7 @@ class CellFigures:
     low: float
     middle: float
     high: float
+    left_out: int = 0  # the runs whose figure for the cell was flagged, and not counted
 
     @property
     def spread(self) -> float:
@@ -89,12 +92,20 @@ def newest_repeats(summaries: list[Summary]) -> list[Summary]:
 
 
 def cell_figures(runs: list[Summary]) -> dict[str, CellFigures]:
-    """slug -> min, median and max requests per second over the runs that have it."""
-    values: dict[str, list[float]] = {}
+    """slug -> min, median and max requests per second over the runs that have it,
+    the flagged ones left out unless every run's was flagged."""
+    counted: dict[str, list[float]] = {}  # every slug in the order the runs list it
+    flagged: dict[str, list[float]] = {}
     for run in runs:
+        flags = {record["slug"] for record in run["cells"] if record.get("flags")}
         for slug, rps in throughput(run).items():
-            values.setdefault(slug, []).append(rps)
-    return {slug: CellFigures(len(v), min(v), median(v), max(v)) for slug, v in values.items()}
+            counted.setdefault(slug, [])
+            (flagged.setdefault(slug, []) if slug in flags else counted[slug]).append(rps)
+    figures = {}
+    for slug, values in counted.items():
+        kept, left_out = (values, len(flagged.get(slug, []))) if values else (flagged[slug], 0)
+        figures[slug] = CellFigures(len(kept), min(kept), median(kept), max(kept), left_out)
+    return figures
 
 
 def _rps(value: float) -> str:
@@ -185,9 +196,13 @@ def render(runs: list[Summary], block: str = DEFAULT_BLOCK, source: str = "docs/
     calibration = figures.get(f"edge-nginx-{CALIBRATION_WORKLOAD}")
     if calibration:
         lines += [f"Nginx's `return 200` (the calibration) did {_rps(calibration.middle)} req/s.", ""]
+    lines += [_spread_sentence(figures, len(runs)), ""]
+    left_out = [
+        f"{slug} ({cell.left_out} of {cell.runs + cell.left_out})" for slug, cell in figures.items() if cell.left_out
+    ]
+    if left_out:
+        lines += [f"Left out as flagged by their run (bench/README.md): {', '.join(left_out)}.", ""]
     lines += [
-        _spread_sentence(figures, len(runs)),
-        "",
         "<details><summary>Every cell: min, median, max req/s and spread</summary>",
         "",
         "| cell | runs | min | median | max | spread |",

@@ -108,6 +108,28 @@ def test_figures_take_the_median_and_the_spread_of_the_newest_commits_runs(summa
     assert f"The edge's static file did {throughput(summary)['edge-nginx-static']:,.0f} req/s." in text
 
 
+def test_figures_leave_out_a_cell_its_run_flagged_unless_every_run_flagged_it(summary: Summary, tmp_path: Path) -> None:
+    runs = [_scaled(summary, {}, f"2026010{i}T000000Z") for i in (1, 2, 3)]
+    for run, factor in zip(runs, (1.0, 1.1, 0.5), strict=True):  # the third: one worker did the work
+        direct = next(cell for cell in run["cells"] if cell["slug"] == "direct-django-hello")
+        direct["stats"]["requests_per_second"] *= factor
+    next(c for c in runs[2]["cells"] if c["slug"] == "direct-django-hello")["flags"] = ["one of django's 2 workers"]
+    for run in runs:  # a cell flagged in every run still has its figures
+        next(c for c in run["cells"] if c["slug"] == "edge-nginx-static")["flags"] = ["the load generator"]
+    results, readme = tmp_path / "results", tmp_path / "README.md"
+    _keep_runs(results, runs)
+    readme.write_text(README)
+    assert figures.main([f"--results={results}", f"--readme={readme}"]) == 0
+    text = readme.read_text()
+    base = throughput(summary)["direct-django-hello"]
+    row = next(line for line in text.splitlines() if line.startswith("| direct-django-hello |"))
+    assert row == f"| direct-django-hello | 2 | {base:,.0f} | {base * 1.05:,.0f} | {base * 1.1:,.0f} | 10% |"
+    assert "Left out as flagged by their run (bench/README.md): direct-django-hello (1 of 3)." in text
+    assert next(line for line in text.splitlines() if line.startswith("| edge-nginx-static |")).startswith(
+        "| edge-nginx-static | 3 |"
+    )
+
+
 def test_figures_answer_the_ladders_questions_as_ratios_of_direct_medians(summary: Summary, tmp_path: Path) -> None:
     run = copy.deepcopy(summary)
     django = next(cell for cell in run["cells"] if cell["slug"] == "direct-django-hello")
