@@ -54,7 +54,10 @@ def test_two_thousand_websockets_through_the_edge_all_get_every_broadcast(tmp_pa
         timeout=400,
     )
     summary_file = tmp_path / "conns-latest" / "summary.json"
-    (run,) = json.loads(summary_file.read_text())["runs"]
+    summary = json.loads(summary_file.read_text())
+    # The folder the landing page links to, from the summary's own created.
+    assert summary_file.parent.resolve().name == f"conns-{summary['created']}"
+    (run,) = summary["runs"]
     (step,) = run["steps"]
     assert (step["held"], step["refused"], step["errors"]) == (SMOKE_CONNECTIONS, 0, 0), step
     assert step["delivered"] == step["expected"] == SMOKE_CONNECTIONS * SMOKE_MESSAGES, step
