@@ -21,10 +21,11 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import container_cpu
 from bench.matrix import BACKENDS, EDGE_SERVICE, PATHS, STATIC_PATH, prefix
 from bench.pages import write_index
 from bench.provenance import describe, provenance
-from bench.stack import Compose, docker, engine_version
+from bench.stack import Compose, engine_version
 from bench.wrk_result import parse
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -42,8 +43,6 @@ CONNECTIONS = 64
 # A paced row that keeps less than this share of the asked rate was at its
 # ceiling: its CPU per request is then not at the same rate as the static row's.
 KEPT_RATE = 0.9
-# The container's CPU time: cgroup v2, else v1's cpuacct (nanoseconds).
-CPU_USAGE_COMMAND = "cat /sys/fs/cgroup/cpu.stat 2>/dev/null || cat /sys/fs/cgroup/cpuacct/cpuacct.usage"
 
 
 @dataclass(frozen=True)
@@ -68,15 +67,6 @@ class Run:
 
     def per_request_ms(self, cpu_seconds: float | None) -> float | None:
         return None if cpu_seconds is None or not self.requests else 1000 * cpu_seconds / self.requests
-
-
-def parse_cpu_usage(text: str) -> float:
-    """cgroup v2 cpu.stat (usage_usec) or v1 cpuacct.usage (ns) -> CPU seconds."""
-    for line in text.splitlines():
-        name, _, value = line.partition(" ")
-        if name == "usage_usec":
-            return int(value) / 1e6
-    return int(text.strip()) / 1e9
 
 
 def pace_ms(rate: float, connections: int) -> int:
@@ -150,7 +140,7 @@ class Probe:
     def cpu_seconds(self, service: str | None) -> float | None:
         if service is None or service not in self.containers:
             return None
-        return parse_cpu_usage(docker("exec", self.containers[service], "sh", "-c", CPU_USAGE_COMMAND))
+        return container_cpu.read(self.containers[service])
 
     def run(self, row: Path_, rate: float, seconds: int) -> Run:
         nginx0, app0 = self.cpu_seconds(EDGE_SERVICE), self.cpu_seconds(row.service)

@@ -7,7 +7,8 @@ of a core for 7 s into the next cell, `edge-django-db`, and 18-35 % on
 average over the Django cells after each CGI database cell of two default
 runs (2026-11-27, its cgroup's CPU read every 0.5 s). So a cell starts once
 each service the cell before it loaded has used less than QUIET_CORES over
-one WINDOW_SECONDS, read from the container's own cgroup, or after
+one WINDOW_SECONDS, read from the container's own cgroup
+(bench/container_cpu.py, as `make bench-edge` reads it), or after
 TIMEOUT_SECONDS; the cell records how long it waited and whether it was quiet.
 """
 
@@ -17,11 +18,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-# A container's CPU used since it started: cgroup v2's cpu.stat (usage_usec),
-# else cgroup v1's cpuacct.usage (nanoseconds). Docker gives each container
-# its own cgroup at /sys/fs/cgroup, and every image of the stack has sh and cat.
-# https://docs.kernel.org/admin-guide/cgroup-v2.html#cpu-interface-files
-READ_SCRIPT = "cat /sys/fs/cgroup/cpu.stat 2>/dev/null || cat /sys/fs/cgroup/cpuacct/cpuacct.usage"
+from bench import container_cpu
+
 EXEC_TIMEOUT = 30
 # An idle service uses about 1 % of a core; one health check (a Python process
 # every 10 s) can reach 10 % of a window, so a window over it waits one more.
@@ -29,7 +27,7 @@ QUIET_CORES = 0.1
 WINDOW_SECONDS = 0.5
 TIMEOUT_SECONDS = 30.0
 
-CpuReader = Callable[[list[str]], dict[str, int]]  # container -> CPU nanoseconds; unreadable ones left out
+CpuReader = Callable[[list[str]], dict[str, float]]  # container -> CPU seconds; unreadable ones left out
 
 
 @dataclass(frozen=True)
@@ -41,30 +39,16 @@ class Settled:
     busy: tuple[str, ...] = ()  # the containers still busy at the timeout
 
 
-def parse_cpu_nanoseconds(output: str) -> int:
-    """READ_SCRIPT's output -> nanoseconds."""
-    for line in output.splitlines():
-        key, _, value = line.partition(" ")
-        if key == "usage_usec":
-            return int(value) * 1000
-    return int(output.strip())
-
-
-def _read_one(container: str) -> int | None:
+def _read_one(container: str) -> float | None:
     try:
-        result = subprocess.run(
-            ["docker", "exec", container, "sh", "-c", READ_SCRIPT],
-            capture_output=True,
-            text=True,
-            timeout=EXEC_TIMEOUT,
-        )
-        return parse_cpu_nanoseconds(result.stdout) if result.returncode == 0 else None
-    except (subprocess.TimeoutExpired, ValueError):
-        return None
+        return container_cpu.read(container, EXEC_TIMEOUT)
+    except (subprocess.SubprocessError, ValueError):
+        return None  # gone, or the engine busy past its timeout: no reason to hold the run
 
 
-def read_cpu(containers: list[str]) -> dict[str, int]:
-    """Each container's CPU so far, side by side; one that cannot be read is left out."""
+def read_cpu(containers: list[str]) -> dict[str, float]:
+    """Each container's CPU seconds so far (bench/container_cpu.py), side by side;
+    one that cannot be read is left out."""
     with ThreadPoolExecutor(max_workers=max(1, len(containers))) as pool:
         readings = dict(zip(containers, pool.map(_read_one, containers), strict=True))
     return {container: value for container, value in readings.items() if value is not None}
@@ -83,7 +67,7 @@ def wait_until_quiet(
     while True:
         sleep(WINDOW_SECONDS)
         after, now = read(containers), clock()
-        window = (now - read_at) * 1e9  # the reads themselves take time: the window is what passed
+        window = now - read_at  # the reads themselves take time: the window is what passed
         busy = tuple(sorted(c for c in after if c in before and (after[c] - before[c]) / window >= QUIET_CORES))
         if not busy:
             return Settled(round(now - started, 2), quiet=True)

@@ -6,7 +6,7 @@ Each call is appended to $FAKE_DOCKER_LOG as one JSON list of its arguments.
 with wrk's arguments, here rather than in a container; `stats` takes
 $FAKE_DOCKER_STATS_SECONDS (default 0.2), then gives fake-nginx-1 10 % CPU per
 `stats` call so far (the first sample 10 %, the second 20 %...); `exec
-CONTAINER sh -c <the cgroup read of bench/settle.py>` prints cgroup v2's
+CONTAINER sh -c <the cgroup read of bench/container_cpu.py>` prints cgroup v2's
 `usage_usec`, 1 ms more at each call (an idle container); every other
 call (`compose build`, `compose run --detach`, `rm`, `inspect`, `version`)
 succeeds and prints nothing the bench reads.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 FAKE_WRK = Path(__file__).with_name("fake_wrk.py")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project, run as a script
-from bench.settle import READ_SCRIPT  # noqa: E402
+from bench.container_cpu import COMMAND as READ_CPU  # noqa: E402
 
 
 def main(arguments: list[str]) -> int:
@@ -34,7 +34,7 @@ def main(arguments: list[str]) -> int:
     if arguments[:2] == ["compose", "ps"] and "json" in arguments:
         for service in os.environ["FAKE_DOCKER_SERVICES"].split(","):
             print(json.dumps({"Name": f"fake-{service}-1", "Service": service}))
-    elif arguments[:1] == ["exec"] and arguments[-1] == READ_SCRIPT:
+    elif arguments[:1] == ["exec"] and arguments[-1] == READ_CPU:
         calls = sum(json.loads(line) == arguments for line in log.read_text().splitlines())
         print(f"usage_usec {1000 * calls}")
     elif arguments[:1] == ["exec"] and arguments[2:3] == ["wrk"]:

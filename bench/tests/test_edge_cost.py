@@ -5,15 +5,19 @@ from pathlib import Path
 
 import pytest
 
-from bench import edge_cost
+from bench import container_cpu, edge_cost
 from bench.edge_cost import Run
 from bench.pages import write_index
 
 
 def test_cpu_usage_reads_cgroup_v2_microseconds_and_v1_nanoseconds() -> None:
     v2 = "usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n"
-    assert edge_cost.parse_cpu_usage(v2) == 2.5
-    assert edge_cost.parse_cpu_usage("3665914679\n") == pytest.approx(3.665914679)
+    assert container_cpu.parse(v2) == 2.5
+    assert container_cpu.parse("3665914679\n") == pytest.approx(3.665914679)
+    assert container_cpu.parse("usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n") == pytest.approx(0.0015)
+    assert container_cpu.parse("5758346819\n") == pytest.approx(5.758346819)
+    with pytest.raises(ValueError):
+        container_cpu.parse("")
 
 
 def test_pace_is_the_wait_per_connection_for_the_asked_rate() -> None:

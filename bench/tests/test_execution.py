@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import bench.container_cpu
 import bench.execution
 import bench.run
 import bench.settle
@@ -96,7 +97,7 @@ def test_each_cell_after_the_first_waits_for_the_services_the_one_before_loaded(
     tmp_path: Path, docker_calls: Calls
 ) -> None:
     assert run_compose_bench(tmp_path / "reports") == 0
-    reads = [call[1] for call in docker_calls() if call[0] == "exec" and call[-1] == bench.settle.READ_SCRIPT]
+    reads = [call[1] for call in docker_calls() if call[0] == "exec" and call[-1] == bench.container_cpu.COMMAND]
     # Before the direct cell: the edge cell's nginx and Django, read at the start and end of one window.
     assert sorted(reads) == ["fake-django-1", "fake-django-1", "fake-nginx-1", "fake-nginx-1"]
     cells = json.loads(((tmp_path / "reports" / "latest") / "summary.json").read_text())["cells"]

@@ -3,7 +3,7 @@ to go quiet (bench/settle.py): read from each container's cgroup, bounded in tim
 
 import pytest
 
-from bench.settle import TIMEOUT_SECONDS, WINDOW_SECONDS, parse_cpu_nanoseconds, wait_until_quiet
+from bench.settle import TIMEOUT_SECONDS, WINDOW_SECONDS, wait_until_quiet
 from bench.summary import _flags
 
 
@@ -15,7 +15,7 @@ class FakeHost:
         self.now = 100.0
         self.windows = 0
         self.schedule = busy_windows
-        self.used = {container: 0 for container in busy_windows}
+        self.used = {container: 0.0 for container in busy_windows}  # CPU seconds
 
     def clock(self) -> float:
         return self.now
@@ -23,19 +23,12 @@ class FakeHost:
     def sleep(self, seconds: float) -> None:
         for container, cores in self.schedule.items():
             load = cores[self.windows] if self.windows < len(cores) else 0.0
-            self.used[container] += round(load * seconds * 1e9)
+            self.used[container] += load * seconds
         self.windows += 1
         self.now += seconds
 
-    def read(self, containers: list[str]) -> dict[str, int]:
+    def read(self, containers: list[str]) -> dict[str, float]:
         return {container: self.used[container] for container in containers if container in self.used}
-
-
-def test_cgroup_v2_and_v1_readings_are_nanoseconds():
-    assert parse_cpu_nanoseconds("usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n") == 1_500_000
-    assert parse_cpu_nanoseconds("5758346819\n") == 5_758_346_819
-    with pytest.raises(ValueError):
-        parse_cpu_nanoseconds("")
 
 
 def test_quiet_services_cost_one_window():
