@@ -15,7 +15,7 @@ pin() { # DIR PYTHON_VERSION
   done
 }
 
-for dir in cgi_app django_app fastapi_app wsgi_app asgi_app loadtest; do pin "$dir" 3.13; done
+for dir in cgi_app django_app fastapi_app wsgi_app asgi_app loadtest loadtest/conns; do pin "$dir" 3.13; done
 pin tests 3.11
 pin scripts 3.11   # the host-side scanners (requirements-scanners.in)
 pin deploy/k8s 3.11   # scripts/test-k8s.sh: the host's Python

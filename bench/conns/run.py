@@ -61,12 +61,6 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         help="connections the run's clients open per second, together (a TLS handshake costs nginx and the "
         "client ~1 ms of CPU each: 400/s leaves the 2 cores most of their time for the backend's own)",
     )
-    parser.add_argument(
-        "--post-interval-s",
-        type=float,
-        default=0.2,
-        help="pause after each posted message (longer than a broadcast's fan-out: each message's latency alone)",
-    )
     parser.add_argument("--compose", default="docker compose", help="compose command")
     parser.add_argument(
         "--reports-dir", type=Path, default=Path(os.environ.get("REPORTS_DIR", PROJECT_DIR / "reports"))
@@ -119,6 +113,20 @@ def memory_of(snapshot: dict[str, tuple[float, int]], backend: str) -> dict[str,
     return {"backend": snapshot.get(backend, (0, 0))[1], "nginx": snapshot.get("nginx", (0, 0))[1]}
 
 
+def deliver_one(
+    clients: list[ClientContainer], ramped: list[dict[str, Any]], wait_s: float
+) -> tuple[int | None, list[dict[str, Any]]]:
+    """Post one message and wait until every held connection has it (or wait_s
+    passed), before the next: each message's latency is its own fan-out, not
+    a queue behind the one before (a fan-out to 20,000 takes over a second)."""
+    clients[0].send({"cmd": "post", "count": 1})
+    ids = clients[0].receive("posted", timeout=60)["ids"]
+    collect = [
+        {"cmd": "collect", "ids": ids, "expected": share["held"] * len(ids), "wait_s": wait_s} for share in ramped
+    ]
+    return (ids[0] if ids else None), ask_all(clients, collect, "collected", timeout=wait_s + 60)
+
+
 def run_series(
     series: plan.Series, options: argparse.Namespace, project: str, token: str, log_dir: Path, deadline: float
 ) -> dict[str, Any]:
@@ -129,7 +137,6 @@ def run_series(
         f"--kind={series.kind}",
         f"--token={token}",
         f"--open-rate={options.open_rate / count}",
-        f"--post-interval-s={options.post_interval_s}",
         f"--max-seconds={max(60, deadline - time.monotonic()):.0f}",
     ]
     compose = shlex.split(options.compose)
@@ -151,20 +158,11 @@ def run_series(
                 answers = ask_all(clients, shares, "ramped", timeout=ramp_timeout)
                 with StatsSampler(containers_of(project)) as sampler:
                     time.sleep(options.hold_s)
-                    clients[0].send({"cmd": "post", "count": options.messages})
-                    ids = clients[0].receive("posted", timeout=60)["ids"]
-                    collect = [
-                        {
-                            "cmd": "collect",
-                            "ids": ids,
-                            "expected": share["held"] * len(ids),
-                            "wait_s": options.delivery_wait_s,
-                        }
-                        for share in answers
-                    ]
-                    collected = ask_all(clients, collect, "collected", timeout=options.delivery_wait_s + 60)
+                    rounds = [deliver_one(clients, answers, options.delivery_wait_s) for _ in range(options.messages)]
                 usage = sampler.usage()
-                counts = results.step_counts(answers, collected)
+                ids = [message_id for message_id, _ in rounds if message_id is not None]  # a failed POST is an error
+                collected = [answer for _, round_answers in rounds for answer in round_answers]
+                counts = results.step_counts(answers, rounds[-1][1])  # the clients count since the ramp
                 latencies = [value for answer in collected for value in answer["latencies_ms"]]
                 memory = {"backend": peak(usage, series.backend), "nginx": peak(usage, "nginx")}
                 cpu = {

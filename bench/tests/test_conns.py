@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.conns import plan, results
+from bench.conns import plan, results, run
 
 
 def test_every_backend_holds_long_polls_and_only_asgi_holds_streams_and_websockets():
@@ -172,3 +172,33 @@ def test_the_summary_has_the_shape_the_report_pages_read():
     page = results.render_html(record)
     assert "<h2>fastapi: websocket</h2>" in page
     assert "<td>1000</td>" in page and "<td>30.0</td>" in page
+
+
+class FakeClient:
+    """A client container that records the commands it is sent, in one shared log."""
+
+    def __init__(self, log: list, held: int) -> None:
+        self.log, self.held, self.last = log, held, None
+        self.next_id = 100
+
+    def send(self, command: dict) -> None:
+        self.log.append((id(self), command["cmd"]))
+        self.last = command
+
+    def receive(self, event: str, timeout: float) -> dict:
+        if event == "posted":
+            self.next_id += 1
+            return {"event": "posted", "ids": [self.next_id]}
+        return {"event": "collected", "latencies_ms": [1.0] * self.last["expected"], "errors": 0, "refused": 0}
+
+
+def test_each_message_is_delivered_everywhere_before_the_next_is_posted():
+    log: list = []
+    clients = [FakeClient(log, 3), FakeClient(log, 2)]
+    ramped = [{"held": 3}, {"held": 2}]
+    rounds = [run.deliver_one(clients, ramped, wait_s=1) for _ in range(2)]  # type: ignore[arg-type]
+    first, second = id(clients[0]), id(clients[1])
+    post, collect = "post", "collect"
+    assert log == [(first, post), (first, collect), (second, collect)] * 2
+    assert [message_id for message_id, _ in rounds] == [101, 102]
+    assert [len(answer["latencies_ms"]) for _, answers in rounds for answer in answers] == [3, 2, 3, 2]
