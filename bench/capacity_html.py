@@ -109,6 +109,8 @@ def _steps_table(run: dict[str, Any]) -> str:
 def _host(summary: Capacity) -> str:
     host = summary.get("host") or {}
     parts = [f"commit {str(summary.get('commit') or 'unknown')[:12]}"]
+    if summary.get("dirty"):
+        parts[0] += " with changes not committed"
     if host.get("cores"):
         parts.append(f"{host['cores']} cores")
     if host.get("memory_bytes"):

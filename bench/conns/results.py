@@ -1,7 +1,7 @@
 """A capacity run's figures: one step's record, the summary.json, a plain HTML table.
 
 summary.json's shape (the report pages read it):
-  {"kind": "capacity", "created", "commit", "host": {"cores", "memory_bytes"},
+  {"kind": "capacity", "created", "commit", "dirty", "host": {"cores", "memory_bytes"},
    "runs": [{"backend", "kind", "steps": [{"target", "held", "refused", "errors",
      "delivery_ms": {"p50", "p99"}, "delivered", "expected",
      "backend_memory_bytes", "nginx_memory_bytes",
@@ -103,11 +103,13 @@ def at_limit(step: dict[str, Any]) -> bool:
     return step["refused"] > 0 or step["errors"] > 0 or step["delivered"] < step["expected"]
 
 
-def summary(created: str, commit: str | None, host: dict[str, Any], runs: list[dict[str, Any]]) -> dict[str, Any]:
+def summary(created: str, git: dict[str, Any], host: dict[str, Any], runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """git: bench.provenance.git_state's, so a run of changes not committed says so."""
     return {
         "kind": "capacity",
         "created": created,
-        "commit": commit,
+        "commit": git["commit"],
+        "dirty": git["dirty"],
         "host": {"cores": host.get("cpus"), "memory_bytes": host.get("memory_bytes")},
         "runs": runs,
     }
@@ -168,7 +170,8 @@ def render_html(record: dict[str, Any]) -> str:
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8"><title>Held connections</title></head><body>',
         "<h1>Held connections</h1>",
-        f"<p>{html.escape(record['created'])}, commit {html.escape(str(record['commit']))}, "
+        f"<p>{html.escape(record['created'])}, commit {html.escape(str(record['commit']))}"
+        f"{' with changes not committed' if record.get('dirty') else ''}, "
         f"{host['cores']} cores, {(host['memory_bytes'] or 0) / 2**30:.1f} GiB. "
         "Memory per connection: growth over the series' idle baseline / connections held.</p>",
     ]

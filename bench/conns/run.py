@@ -210,10 +210,9 @@ def main(argv: list[str]) -> int:
     run_dir.mkdir(parents=True)
     deadline = time.monotonic() + options.max_minutes * 60
     runs = [run_series(series, options, project, f"conns-{created}", run_dir, deadline) for series in todo]
-    commit = git_state(PROJECT_DIR)["commit"]
     # `created` names the folder, as a benchmark's does: the landing page links
     # /reports/conns-<created>/ and the reports index sorts by it.
-    record = results.summary(created, commit, host_facts(), runs)
+    record = results.summary(created, git_state(PROJECT_DIR), host_facts(), runs)
     (run_dir / "summary.json").write_text(json.dumps(record, indent=2) + "\n")
     (run_dir / "report.html").write_text(results.render_html(record))
     point_latest(options.reports_dir, run_dir)

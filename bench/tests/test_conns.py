@@ -149,12 +149,13 @@ def test_refusals_and_errors_seen_at_the_ramp_are_kept():
 def test_the_summary_has_the_shape_the_report_pages_read():
     record = results.summary(
         "2026-11-26T12:00:00+00:00",
-        "abc123",
+        {"commit": "abc123", "dirty": True},
         {"cpus": 2, "memory_bytes": 8 * 2**30, "name": "lab"},
         [{"backend": "fastapi", "kind": "websocket", "steps": [step()]}],
     )
     assert record["kind"] == "capacity"
     assert record["host"] == {"cores": 2, "memory_bytes": 8 * 2**30}
+    assert (record["commit"], record["dirty"]) == ("abc123", True)
     (only,) = json.loads(json.dumps(record))["runs"][0]["steps"]
     assert set(only) >= {
         "target",
@@ -171,6 +172,7 @@ def test_the_summary_has_the_shape_the_report_pages_read():
     }
     page = results.render_html(record)
     assert "<h2>fastapi: websocket</h2>" in page
+    assert "commit abc123 with changes not committed" in page
     assert "<td>1000</td>" in page and "<td>30.0</td>" in page
 
 

@@ -71,3 +71,9 @@ def test_comparison_page_pairs_a_and_b_per_workload(tmp_path: Path) -> None:
     assert {c["data-series"] for c in charts} == {f"A {a['created']},B {b['created']}"}
     assert sum(1 for tag, a in parsed.tags if tag == "tr" and a.get("data-slug")) == len(rows)
     assert "script" not in [tag for tag, _ in parsed.tags]
+
+
+def test_capacity_page_says_when_the_run_had_changes_not_committed() -> None:
+    clean, dirty = _capacity(), {**_capacity(), "dirty": True}
+    assert "with changes not committed" not in render_capacity_html(clean)
+    assert "with changes not committed" in render_capacity_html(dirty)
