@@ -39,6 +39,15 @@ class CellOutcome:
     series: TimeSeries | None = None  # the cell second by second, where the generator gives it
     server_timing: dict[str, dict[str, float]] | None = None  # per phase, where the responses carry it
     settled: Settled | None = None  # the wait for the cell before it to go quiet (bench/settle.py)
+    retried: "Retried | None" = None  # this is a second run of the cell; why, and what the first measured
+
+
+@dataclass(frozen=True)
+class Retried:
+    """A cell's first run, replaced by a second one: its flag and its throughput."""
+
+    flag: str
+    requests_per_second: float | None
 
 
 class Sampler(Protocol):

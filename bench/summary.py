@@ -132,6 +132,8 @@ def _cell_record(outcome: CellOutcome, directory: str) -> dict[str, Any]:
         "server_timing": _server_timing(outcome),
         # How long the cell waited for the one before it to go quiet (bench/settle.py).
         "settled": None if outcome.settled is None else asdict(outcome.settled),
+        # A second run of the cell: the first's one-worker flag and throughput (bench/run.py).
+        "retried": None if outcome.retried is None else asdict(outcome.retried),
         "files": _files(outcome.generator, f"{directory}/{cell.slug}"),
     }
 
@@ -231,10 +233,24 @@ def _uneven_workers(record: dict[str, Any]) -> str | None:
     floor = WORKER_CPU_FLOOR_CORES * (record.get("run_seconds") or 0)
     if len(cpu) < 2 or sum(cpu) <= floor or max(cpu) < WORKER_SHARE_LIMIT * sum(cpu):
         return None
+    again = "in its repeat too" if record.get("retried") else "(repeat it)"
     return (
         f"one of {record['backend']}'s {len(cpu)} workers did {max(cpu) / sum(cpu):.0%} of their CPU: "
-        "the connections reached it, not the others, so this cell measured one worker (repeat it)"
+        f"the connections reached it, not the others, so this cell measured one worker {again}"
     )
+
+
+def _repeat_note(record: dict[str, Any]) -> str:
+    first = record["retried"]["requests_per_second"]
+    return (
+        f"{record['slug']}: run twice; the first run measured one worker ({_number(first)} req/s), "
+        "the figure is the second's"
+    )
+
+
+def measured_one_worker(outcome: CellOutcome) -> str | None:
+    """The one-worker flag the cell's record will carry, known as soon as it ran (bench/run.py repeats it)."""
+    return _uneven_workers(_cell_record(outcome, ""))
 
 
 def _flags(record: dict[str, Any]) -> list[str]:
@@ -281,7 +297,7 @@ def build_summary(
         "provenance": provenance,
         "load": asdict(load),
         "calibration": calibrated,
-        "notes": notes,
+        "notes": notes + [_repeat_note(record) for record in records if record.get("retried")],
         "warnings": [f"{record['slug']}: {problem}" for record in records for problem in record["problems"]],
         "flags": [f"{record['slug']}: {flag}" for record in records for flag in record["flags"]],
         "server_timing": [server_timing_line(record) for record in records if record.get("server_timing")],

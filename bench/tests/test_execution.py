@@ -178,3 +178,38 @@ def test_a_cells_sampler_stops_at_once_dropping_the_sample_under_way_unless_it_i
     assert time.monotonic() - stopping < 2  # not the 3 s of the second sample
     time.sleep(3.5)  # had the second sample (30 %) been kept, it would be in by now
     assert sampler.usage()["nginx"].cpu_mean == 20
+
+
+def test_a_cell_that_measured_one_worker_runs_once_more_and_says_so(
+    tmp_path: Path, docker_calls: Calls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flagged: list[str] = []
+
+    def first_direct_run_on_one_worker(outcome: bench.execution.CellOutcome) -> str | None:
+        if outcome.cell.route == "direct" and not flagged:
+            flagged.append(outcome.cell.slug)
+            return "one of django's 2 workers did 100% of their CPU"
+        return None
+
+    monkeypatch.setattr(bench.run, "measured_one_worker", first_direct_run_on_one_worker)
+    assert run_compose_bench(tmp_path / "reports") == 0
+    assert flagged == ["direct-django-hello"]
+    assert lifecycle(docker_calls()) == ["run", "exec", "exec", "exec", "rm"]  # the direct cell twice
+    cells = json.loads(((tmp_path / "reports" / "latest") / "summary.json").read_text())["cells"]
+    assert [cell["slug"] for cell in cells] == ["edge-django-hello", "direct-django-hello"]
+    assert cells[0]["retried"] is None
+    assert cells[1]["retried"]["flag"] == "one of django's 2 workers did 100% of their CPU"
+    assert cells[1]["retried"]["requests_per_second"] > 0
+    assert cells[1]["settled"] is not None  # the repeat waited for the first run's load to go quiet
+    summary = json.loads(((tmp_path / "reports" / "latest") / "summary.json").read_text())
+    [note] = [note for note in summary["notes"] if note.startswith("direct-django-hello")]
+    assert "run twice; the first run measured one worker" in note
+
+
+def test_repeats_stop_at_max_repeats(tmp_path: Path, docker_calls: Calls, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bench.run, "MAX_REPEATS", 1)
+    monkeypatch.setattr(bench.run, "measured_one_worker", lambda outcome: "one worker")
+    assert run_compose_bench(tmp_path / "reports") == 0
+    assert lifecycle(docker_calls()) == ["run", "exec", "exec", "exec", "rm"]  # MAX_REPEATS bounds the repeats
+    cells = json.loads(((tmp_path / "reports" / "latest") / "summary.json").read_text())["cells"]
+    assert [cell["retried"] is not None for cell in cells] == [True, False]

@@ -179,6 +179,9 @@ def test_a_cell_whose_load_reached_one_worker_of_two_is_flagged() -> None:
 
     [flag] = [f for f in [_uneven_workers(record("fastapi", 7.15, 0.02))] if f]
     assert flag.startswith("one of fastapi's 2 workers did 100% of their CPU")
+    assert flag.endswith("measured one worker (repeat it)")
+    repeated = {**record("fastapi", 7.15, 0.02), "retried": {"flag": flag, "requests_per_second": 1509.0}}
+    assert str(_uneven_workers(repeated)).endswith("measured one worker in its repeat too")
     assert _uneven_workers(record("fastapi", 5.1, 4.9)) is None  # split evenly
     # direct-django-asgi-io: 90 % in one worker, but both used 0.2 of a core, waiting on sleeps.
     assert _uneven_workers(record("django-asgi", 1.9, 0.22)) is None
