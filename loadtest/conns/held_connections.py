@@ -210,7 +210,9 @@ class Client:
         """The WebSocket URL with the edge's address, looked up once (as the session's DNS cache does)."""
         port = self.edge.port or 443
         loop = asyncio.get_running_loop()
-        (*_, (address, _)), *_ = await loop.getaddrinfo(self.edge.hostname, port, family=AF_INET, type=SOCK_STREAM)
+        (_, _, _, _, (address, _)), *_ = await loop.getaddrinfo(
+            self.edge.hostname, port, family=AF_INET, type=SOCK_STREAM
+        )
         self.websocket_url = self.edge._replace(scheme="wss", netloc=f"{address}:{port}").geturl() + "ws/messages"
 
     async def ramp(self, target: int) -> dict:
