@@ -162,7 +162,8 @@ def run_series(
                 usage = sampler.usage()
                 ids = [message_id for message_id, _ in rounds if message_id is not None]  # a failed POST is an error
                 collected = [answer for _, round_answers in rounds for answer in round_answers]
-                counts = results.step_counts(answers, rounds[-1][1])  # the clients count since the ramp
+                # The clients count since the ramp: the last round's answers hold every count.
+                counts = results.step_counts(answers, rounds[-1][1] if rounds else [])
                 latencies = [value for answer in collected for value in answer["latencies_ms"]]
                 memory = {"backend": peak(usage, series.backend), "nginx": peak(usage, "nginx")}
                 cpu = {
