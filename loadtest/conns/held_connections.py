@@ -241,7 +241,9 @@ class Client:
 
     async def post(self, count: int) -> dict:
         ids = []
-        for _ in range(count):
+        for index in range(count):
+            if index:  # between messages, not after the last: the answer is not held back
+                await asyncio.sleep(self.options.post_interval_s)
             body = {"author": AUTHOR, "text": stamp(self.options.token)}
             try:
                 async with self.session.post(self.options.post_base + "messages", json=body) as response:
@@ -249,7 +251,6 @@ class Client:
                     ids.append(int((await response.json())["id"]))
             except aiohttp.ClientError:
                 self.tally.errors += 1  # a message not stored is delivered to nobody: one error
-            await asyncio.sleep(self.options.post_interval_s)
         return {"event": "posted", "ids": ids}
 
     async def collect(self, ids: list[int], expected: int, wait_s: float) -> dict:
