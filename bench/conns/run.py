@@ -61,6 +61,14 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         help="connections the run's clients open per second, together (a TLS handshake costs nginx and the "
         "client ~1 ms of CPU each: 400/s leaves the 2 cores most of their time for the backend's own)",
     )
+    parser.add_argument(
+        "--max-opening",
+        type=int,
+        default=200,
+        help="WebSocket and SSE opens not yet answered, at most, together: the ramp runs at the stack's pace "
+        "when that is below --open-rate (200: under nginx's listen backlog of 511, so no open waits in a full "
+        "accept queue until its connect times out)",
+    )
     parser.add_argument("--compose", default="docker compose", help="compose command")
     parser.add_argument(
         "--reports-dir", type=Path, default=Path(os.environ.get("REPORTS_DIR", PROJECT_DIR / "reports"))
@@ -137,6 +145,7 @@ def run_series(
         f"--kind={series.kind}",
         f"--token={token}",
         f"--open-rate={options.open_rate / count}",
+        f"--max-opening={max(1, options.max_opening // count)}",
         f"--max-seconds={max(60, deadline - time.monotonic()):.0f}",
     ]
     compose = shlex.split(options.compose)

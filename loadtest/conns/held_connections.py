@@ -222,8 +222,15 @@ class Client:
         if self.options.kind == "poll":
             self.after = await self.latest()
         openings = []
+        # At most --max-opening opens unanswered at once: an open waits in the
+        # edge's and the backend's accept queues, and past what the stack
+        # accepts per second they only grow until connects time out. The ramp
+        # then runs at the stack's pace, at most --open-rate.
+        opening = asyncio.Semaphore(self.options.max_opening)
         for _ in range(max(0, target - self.tally.held)):
+            await opening.acquire()
             opened = asyncio.get_running_loop().create_future()
+            opened.add_done_callback(lambda _: opening.release())
             task = asyncio.create_task(self.attempt(opened))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
@@ -333,6 +340,7 @@ def main() -> None:
     parser.add_argument("--settle-s", type=float, default=2.0)
     # bench/conns divides its run's rate over its clients (bench/conns/run.py).
     parser.add_argument("--open-rate", type=float, default=100, help="connections opened per second")
+    parser.add_argument("--max-opening", type=int, default=25, help="opens not yet answered, at most")
     parser.add_argument("--post-interval-s", type=float, default=0.2)
     parser.add_argument("--max-seconds", type=float, required=True, help="exit by itself after this long")
     options = parser.parse_args()
