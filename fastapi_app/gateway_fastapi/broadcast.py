@@ -176,8 +176,9 @@ class MessageFeed:
             del self.backlogs[send]
 
 
-def get_feed(connection: HTTPConnection) -> MessageFeed:
-    """The feed the lifespan put in the state, for HTTP and WebSocket routes alike."""
+async def get_feed(connection: HTTPConnection) -> MessageFeed:
+    """The feed the lifespan put in the state, for HTTP and WebSocket routes
+    alike; `async def` to stay out of the threadpool, as database.get_pool."""
     return connection.state.feed
 
 
