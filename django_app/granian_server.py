@@ -67,8 +67,9 @@ def main() -> None:
         respawn_failed_workers=True,
         # On SIGTERM, in-flight requests get 20 s (compose's stop_grace_period: 25 s).
         workers_kill_timeout=20,
-        # One line per request on stdout, as the lab's Gunicorn logs (default off).
-        log_access=True,
+        # No line per request, as the lab's Gunicorn: the edge logs every one
+        # (docs/conventions.md, "Logs").
+        log_access=False,
     ).serve()
 
 

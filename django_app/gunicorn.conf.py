@@ -92,7 +92,10 @@ graceful_timeout = 20
 # post_worker_init below waits this long at most for a first database connection.
 POOL_WARM_UP_SECONDS = 15
 
-accesslog = "-"
+# No line per request: the edge logs every one, with this server's time
+# (docs/conventions.md, "Logs"). Start-up and errors still log.
+# https://docs.gunicorn.org/en/stable/settings.html#accesslog
+accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 

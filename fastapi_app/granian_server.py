@@ -48,8 +48,9 @@ def main() -> None:
         respawn_failed_workers=True,
         # On SIGTERM, in-flight requests get 8 s, as the lab's Uvicorn gives them.
         workers_kill_timeout=8,
-        # One line per request on stdout, as Uvicorn logs (default off).
-        log_access=True,
+        # No line per request, as the lab's Uvicorn: the edge logs every one
+        # (docs/conventions.md, "Logs").
+        log_access=False,
     ).serve()
 
 

@@ -56,4 +56,7 @@ worker_tmp_dir = "/tmp"  # noqa: S108 - a private tmpfs, not a shared /tmp
 # No control socket: Gunicorn >= 25.1 opens one in $HOME, on the read-only root.
 # https://docs.gunicorn.org/en/stable/settings.html#control-socket-disable
 control_socket_disable = True
-accesslog = "-"
+# No line per request: the edge logs every one, with this server's time
+# (docs/conventions.md, "Logs"). Start-up and errors still log.
+# https://docs.gunicorn.org/en/stable/settings.html#accesslog
+accesslog = None

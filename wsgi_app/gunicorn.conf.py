@@ -81,7 +81,10 @@ timeout = 30
 # exiting; compose's stop_grace_period (25 s) lets this run before SIGKILL.
 graceful_timeout = 20
 
-accesslog = "-"
+# No line per request: the edge logs every one, with this server's time
+# (docs/conventions.md, "Logs"). Start-up and errors still log.
+# https://docs.gunicorn.org/en/stable/settings.html#accesslog
+accesslog = None
 errorlog = "-"
 
 

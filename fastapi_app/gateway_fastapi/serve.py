@@ -61,6 +61,9 @@ def main() -> None:
         forwarded_allow_ips=str(settings.trusted_proxy_cidr),
         # nginx adds its own Server header at the edge.
         server_header=False,
+        # No line per request: the edge logs every one, with this server's
+        # time (docs/conventions.md, "Logs"). Start-up and errors still log.
+        access_log=False,
         # On SIGTERM stop accepting, finish in-flight requests, then cut open
         # WebSockets/SSE streams after 8 s: inside `docker stop`'s default 10 s
         # (compose's stop_grace_period is longer still).
