@@ -65,7 +65,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         "--max-opening",
         type=int,
         default=200,
-        help="WebSocket and SSE opens not yet answered, at most, together: the ramp runs at the stack's pace "
+        help="opens not yet answered (a WebSocket's handshake, an SSE stream's headers, a long poll's first "
+        "answer, asked without waiting), at most, together: the ramp runs at the stack's pace "
         "when that is below --open-rate (200: under nginx's listen backlog of 511, so no open waits in a full "
         "accept queue until its connect times out)",
     )

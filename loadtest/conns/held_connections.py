@@ -164,12 +164,18 @@ class Client:
 
     async def hold_poll(self, opened: asyncio.Future) -> None:
         after = self.after
-        self.resolve(opened, "held")  # waiting is holding: nothing answers until a message or the timeout
+        # The first poll does not wait: its answer says the backend has this
+        # client, so the open is answered when the whole path took it, as a
+        # WebSocket's handshake is, and --max-opening paces the ramp by it.
+        timeout_ms = 0
         try:
             while True:
-                url = f"{self.options.base}poll?after={after}&timeout_ms={POLL_TIMEOUT_MS}"
+                url = f"{self.options.base}poll?after={after}&timeout_ms={timeout_ms}"
                 async with self.session.get(url) as response:
                     if response.status != 200:
+                        if not opened.done():  # the open failed
+                            self.resolve(opened, "refused" if response.status == REFUSED else "errors")
+                            return
                         self.tally.held -= 1
                         self.tally.refused += response.status == REFUSED
                         self.tally.errors += response.status != REFUSED
@@ -178,9 +184,14 @@ class Client:
                     for message in await response.json():
                         self.record(message, received)
                         after = max(after, int(message["id"]))
+                if not opened.done():
+                    self.resolve(opened, "held")  # from now on waiting is holding
+                    timeout_ms = POLL_TIMEOUT_MS
         except asyncio.CancelledError:
             raise
         except Exception:  # any failure of a held poll is one error
+            if not opened.done():
+                raise  # not held yet: a failed open, which attempt() counts
             self.dropped()
 
     def resolve(self, opened: asyncio.Future, outcome: str) -> None:
