@@ -173,12 +173,9 @@ class Client:
                 url = f"{self.options.base}poll?after={after}&timeout_ms={timeout_ms}"
                 async with self.session.get(url) as response:
                     if response.status != 200:
-                        if not opened.done():  # the open failed
-                            self.resolve(opened, "refused" if response.status == REFUSED else "errors")
-                            return
-                        self.tally.held -= 1
-                        self.tally.refused += response.status == REFUSED
-                        self.tally.errors += response.status != REFUSED
+                        if opened.done():  # a held poll ends; otherwise the open failed
+                            self.tally.held -= 1
+                        self.resolve(opened, "refused" if response.status == REFUSED else "errors")
                         return
                     received = time.time()
                     for message in await response.json():
