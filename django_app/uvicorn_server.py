@@ -67,6 +67,10 @@ def main() -> None:
         # 65 s (nginx/snippets/proxy/websocket-timeouts.conf).
         ws_ping_interval=50,
         ws_ping_timeout=20,
+        # No permessage-deflate (Uvicorn's default is on): a zlib compressor and
+        # decompressor per held socket, 34 KiB, to shrink frames of a few hundred
+        # bytes (fastapi_app/gateway_fastapi/serve.py has the measurement).
+        ws_per_message_deflate=False,
         # Longer than nginx's upstream keepalive_timeout (60 s), so nginx always
         # closes an idle keep-alive connection first and never reuses a socket
         # Uvicorn is closing.

@@ -27,9 +27,10 @@ def required(name: str) -> str:
 
 # An application factory: Gunicorn calls it once per worker.
 wsgi_app = "gateway_fastapi.main:create_app()"
-# Uvicorn's event loop in each worker, with uvloop and httptools when installed
-# (they are: requirements.txt); Gunicorn only forks, watches and signals.
-worker_class = "uvicorn_worker.UvicornWorker"
+# Uvicorn's event loop in each worker, with serve.py's protocols (uvloop,
+# httptools, its WebSocket settings: gateway_fastapi/gunicorn_worker.py);
+# Gunicorn only forks, watches and signals.
+worker_class = "gateway_fastapi.gunicorn_worker.LabUvicornWorker"
 workers = int(required("UVICORN_WORKERS"))
 
 # Every interface of the container (Gunicorn's default, 127.0.0.1, is

@@ -138,6 +138,28 @@ def test_broadcast_reaches_every_connected_client(ca_file, client, backend):
 
 
 @pytest.mark.parametrize("backend", PUSHING)
+def test_feed_declines_per_message_compression(ca_file, backend):
+    """Every browser offers permessage-deflate (RFC 7692); a server that accepts
+    keeps a zlib compressor and decompressor per held socket, 34 KiB, for frames
+    of a few hundred bytes. Uvicorn accepts by default: each server here declines."""
+    ssl_context = ssl.create_default_context(cafile=str(ca_file))  # HTTP/1.1 only, as above
+
+    async def extensions() -> str | None:
+        async with websockets.connect(
+            f"wss://{PUBLIC_AUTHORITY}/{backend}/ws/messages",
+            ssl=ssl_context,
+            host=LOOPBACK,
+            port=HTTPS_PORT,
+            open_timeout=10,
+            compression="deflate",  # the offer, as a browser makes it
+        ) as feed:
+            assert "permessage-deflate" in feed.request.headers["Sec-WebSocket-Extensions"]
+            return feed.response.headers.get("Sec-WebSocket-Extensions")
+
+    assert run_async(extensions()) is None
+
+
+@pytest.mark.parametrize("backend", PUSHING)
 def test_message_events_stream_a_posted_message_at_once(ssl_context, client, backend):
     text = f"sse on {backend} {time.monotonic()}"
     with client.stream("GET", f"/{backend}/events/messages") as response:
