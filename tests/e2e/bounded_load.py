@@ -31,6 +31,7 @@ THREADS = 8  # concurrent keep-alive connections: 8 on a 2-core host keeps every
 WRITE_EVERY = 4  # one request in four is a POST /messages
 MAX_REQUESTS = 40_000  # the load's bound, whatever the operation does
 MAX_SECONDS = 420.0
+MAX_DETAILS = 5  # failures kept in full
 
 
 @dataclass
@@ -39,10 +40,14 @@ class LoadResult:
     failed: int = 0
     resent: int = 0  # reads aborted on a closing keep-alive connection, answered on a new one
     failures: Counter = field(default_factory=Counter)  # "GET 502", "POST ReadError"... -> count
+    # The first failures in full, with when they happened: a rare one (1 in 6,584
+    # requests once, in CI) must say enough to be found again.
+    details: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # the text of every message answered 201
 
     def summary(self) -> str:
-        return f"{self.requests} requests, {self.failed} failed {dict(self.failures)}, {self.resent} reads resent"
+        failed = f"{self.failed} failed {dict(self.failures)}" + "".join(f"\n  {detail}" for detail in self.details)
+        return f"{self.requests} requests, {failed}, {self.resent} reads resent"
 
 
 class BoundedLoad:
@@ -58,6 +63,7 @@ class BoundedLoad:
         self._threads = [threading.Thread(target=self._client, args=(n,), daemon=True) for n in range(THREADS)]
 
     def __enter__(self) -> "BoundedLoad":
+        self.started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())  # for `docker compose logs --since`
         self._deadline = time.monotonic() + MAX_SECONDS
         for thread in self._threads:
             thread.start()
@@ -74,13 +80,18 @@ class BoundedLoad:
         while self.result.requests < count and time.monotonic() < self._deadline:
             time.sleep(0.05)
 
-    def _record(self, outcome: str | None, written: str | None = None, resent: bool = False) -> None:
+    def _record(
+        self, outcome: str | None, written: str | None = None, resent: bool = False, detail: object = None
+    ) -> None:
         with self._lock:
             self.result.requests += 1
             self.result.resent += resent
             if outcome is not None:
                 self.result.failed += 1
                 self.result.failures[outcome] += 1
+                if len(self.result.details) < MAX_DETAILS:
+                    at = time.strftime("%H:%M:%S", time.gmtime())
+                    self.result.details.append(f"{at} UTC, request {self.result.requests}: {outcome}: {detail}")
             if written is not None:
                 self.result.written.append(written)
 
@@ -109,17 +120,18 @@ class BoundedLoad:
                 resent = True
                 response = client.get(f"/{self.backend}/db")
         except httpx.HTTPError as error:
-            self._record(f"GET {type(error).__name__}", resent=resent)
+            self._record(f"GET {type(error).__name__}", resent=resent, detail=error)
             return
-        self._record(None if response.status_code == 200 else f"GET {response.status_code}", resent=resent)
+        failed = response.status_code != 200
+        self._record(f"GET {response.status_code}" if failed else None, resent=resent, detail=response.text[:200])
 
     def _write(self, client: httpx.Client, text: str) -> None:
         try:
             response = client.post(f"/{self.backend}/messages", json={"author": "operations", "text": text})
         except httpx.HTTPError as error:
-            self._record(f"POST {type(error).__name__}")
+            self._record(f"POST {type(error).__name__}", detail=f"{text}: {error}")
             return
         if response.status_code == 201:
             self._record(None, written=text)
         else:
-            self._record(f"POST {response.status_code}")
+            self._record(f"POST {response.status_code}", detail=f"{text}: {response.text[:200]}")

@@ -9,6 +9,7 @@ PostgreSQL afterwards. The stack ends as it began: one
 replica of each backend, nginx resolving them by name.
 """
 
+import re
 import subprocess
 import time
 
@@ -39,11 +40,21 @@ def stored_texts(run_id: str) -> set[str]:
     return set(compose("exec", "-T", "db", "psql", "-U", "gateway", "-d", "gateway", "-tAc", sql).stdout.split())
 
 
+# An error-log line at warn or above, or an access-log line with a 4xx or 5xx status.
+EDGE_TROUBLE = re.compile(r"\[(warn|error|crit|alert|emerg)\]|\" [45]\d\d ")
+
+
+def edge_trouble(since: str) -> str:
+    """What nginx logged of trouble since `since`: the edge's side of a failed request."""
+    logs = compose("logs", "--no-color", "--since", since, "nginx", check=False).stdout
+    return "\n".join([line for line in logs.splitlines() if EDGE_TROUBLE.search(line)][-20:])
+
+
 def assert_no_request_failed(load: BoundedLoad) -> LoadResult:
     result = load.result
     print(f"\n{load.backend}: {result.summary()}")  # the README's figures (pytest -s shows them)
     assert result.requests > 0
-    assert result.failed == 0, result.summary()
+    assert result.failed == 0, f"{result.summary()}\nnginx since {load.started}:\n{edge_trouble(load.started)}"
     missing = set(result.written) - stored_texts(load.run_id)
     assert not missing, f"{len(missing)} of {len(result.written)} writes answered 201 are not stored"
     return result
