@@ -20,6 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
+from websockets.asyncio.client import connect
 
 from bench.docker_stats import parse_size
 
@@ -69,6 +70,20 @@ CHROMIUM_FLAGS = [
 def _name_the_public_host(request: httpx.Request) -> None:
     """TLS SNI and certificate check for PUBLIC_HOST while the socket goes to 127.0.0.1."""
     request.extensions.setdefault("sni_hostname", PUBLIC_HOST)
+
+
+def edge_websocket(ca_file: Path, path: str, **options) -> connect:
+    """A WebSocket handshake to wss://PUBLIC_HOST:HTTPS_PORT/<path>, connected to 127.0.0.1
+    and verified by the stack's CA. A context of its own: httpx sets ALPN "h2" on the shared
+    one, and a WebSocket handshake is HTTP/1.1."""
+    return connect(
+        f"wss://{PUBLIC_AUTHORITY}/{path}",
+        ssl=ssl.create_default_context(cafile=str(ca_file)),  # SNI and Host: PUBLIC_HOST
+        host=LOOPBACK,
+        port=HTTPS_PORT,
+        open_timeout=10,
+        **options,
+    )
 
 
 def edge_client(ssl_context: ssl.SSLContext, **options) -> httpx.Client:

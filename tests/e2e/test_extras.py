@@ -3,13 +3,12 @@
 import asyncio
 import json
 import re
-import ssl
 import time
 
 import pytest
 import websockets
 
-from tests.conftest import HTTPS_PORT, LOOPBACK, PUBLIC_AUTHORITY, PUBLIC_ORIGIN, edge_client, read_secret, run_async
+from tests.conftest import PUBLIC_ORIGIN, edge_client, edge_websocket, read_secret, run_async
 
 
 def test_openapi_schema_lists_the_contract_under_the_prefix(client):
@@ -31,18 +30,8 @@ def test_docs_page_and_all_its_assets_come_from_the_stack(client):
 
 @pytest.mark.parametrize("backend", ["fastapi", "asgi", "django-asgi"])
 def test_websocket_echo_through_the_edge(ca_file, backend):
-    # A context of its own: httpx sets ALPN "h2" on the shared one, and a
-    # WebSocket handshake is HTTP/1.1.
-    ssl_context = ssl.create_default_context(cafile=str(ca_file))
-
     async def exchange() -> list[str]:
-        async with websockets.connect(
-            f"wss://{PUBLIC_AUTHORITY}/{backend}/ws/echo",
-            ssl=ssl_context,  # SNI and Host name PUBLIC_HOST; the socket goes to 127.0.0.1
-            host=LOOPBACK,
-            port=HTTPS_PORT,
-            open_timeout=10,
-        ) as ws:
+        async with edge_websocket(ca_file, f"{backend}/ws/echo") as ws:
             replies = []
             for text in ("ping", "héllo wörld"):
                 await ws.send(text)
@@ -54,17 +43,10 @@ def test_websocket_echo_through_the_edge(ca_file, backend):
 
 
 def test_message_feed_pushes_a_message_posted_through_the_edge(ca_file, client):
-    ssl_context = ssl.create_default_context(cafile=str(ca_file))
     text = f"live {time.monotonic()}"
 
     async def exchange() -> tuple[dict, dict]:
-        async with websockets.connect(
-            f"wss://{PUBLIC_AUTHORITY}/asgi/ws/messages",
-            ssl=ssl_context,
-            host=LOOPBACK,
-            port=HTTPS_PORT,
-            open_timeout=10,
-        ) as ws:
+        async with edge_websocket(ca_file, "asgi/ws/messages") as ws:
             await asyncio.sleep(0.3)  # subscribed before the message is stored
             # Any Uvicorn worker may store it: the feed reaches the others through PostgreSQL.
             created = await asyncio.to_thread(client.post, "/asgi/messages", json={"author": "feed", "text": text})
@@ -77,16 +59,8 @@ def test_message_feed_pushes_a_message_posted_through_the_edge(ca_file, client):
 
 @pytest.mark.parametrize("backend", ["wsgi", "django", "cgi"])
 def test_websocket_is_refused_by_wsgi_and_cgi_with_a_json_reason(ca_file, backend):
-    ssl_context = ssl.create_default_context(cafile=str(ca_file))
-
     async def handshake() -> None:
-        async with websockets.connect(
-            f"wss://{PUBLIC_AUTHORITY}/{backend}/ws/echo",
-            ssl=ssl_context,
-            host=LOOPBACK,
-            port=HTTPS_PORT,
-            open_timeout=10,
-        ):
+        async with edge_websocket(ca_file, f"{backend}/ws/echo"):
             pass
 
     with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
@@ -97,12 +71,8 @@ def test_websocket_is_refused_by_wsgi_and_cgi_with_a_json_reason(ca_file, backen
 
 
 def test_websocket_to_an_unknown_path_of_django_asgi_is_a_json_404(ca_file):
-    ssl_context = ssl.create_default_context(cafile=str(ca_file))
-
     async def handshake() -> None:
-        async with websockets.connect(
-            f"wss://{PUBLIC_AUTHORITY}/django-asgi/ws/nope", ssl=ssl_context, host=LOOPBACK, port=HTTPS_PORT
-        ):
+        async with edge_websocket(ca_file, "django-asgi/ws/nope"):
             pass
 
     with pytest.raises(websockets.exceptions.InvalidStatus) as refused:

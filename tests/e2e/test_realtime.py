@@ -16,7 +16,7 @@ import httpx
 import pytest
 import websockets
 
-from tests.conftest import HTTPS_PORT, LOOPBACK, PUBLIC_AUTHORITY, ROUTES, VARIANTS, edge_client, prefix, run_async
+from tests.conftest import ROUTES, VARIANTS, edge_client, edge_websocket, prefix, run_async
 
 # Every backend and server-matrix variant long-polls; the ASGI ones also push:
 # the ASGI backends, and FastAPI under the matrix's other ASGI servers.
@@ -105,22 +105,10 @@ def test_poll_rejects_bad_parameters_with_the_contract_error(client, backend, qu
 
 @pytest.mark.parametrize("backend", PUSHING)
 def test_broadcast_reaches_every_connected_client(ca_file, client, backend):
-    # A context of its own: httpx sets ALPN "h2" on the shared one, and a
-    # WebSocket handshake is HTTP/1.1.
-    ssl_context = ssl.create_default_context(cafile=str(ca_file))
     text = f"to every {backend} client {time.monotonic()}"
 
     async def exchange() -> tuple[dict, list[dict]]:
-        feeds = [
-            await websockets.connect(
-                f"wss://{PUBLIC_AUTHORITY}/{backend}/ws/messages",
-                ssl=ssl_context,  # SNI and Host name PUBLIC_HOST; the socket goes to 127.0.0.1
-                host=LOOPBACK,
-                port=HTTPS_PORT,
-                open_timeout=10,
-            )
-            for _ in range(3)
-        ]
+        feeds = [await edge_websocket(ca_file, f"{backend}/ws/messages") for _ in range(3)]
         try:
             await asyncio.sleep(0.3)  # subscribed before the message is stored
             # Posted once, through another backend: the clients may sit on any worker.
@@ -142,17 +130,10 @@ def test_feed_declines_per_message_compression(ca_file, backend):
     """Every browser offers permessage-deflate (RFC 7692); a server that accepts
     keeps a zlib compressor and decompressor per held socket, 34 KiB, for frames
     of a few hundred bytes. Uvicorn accepts by default: each server here declines."""
-    ssl_context = ssl.create_default_context(cafile=str(ca_file))  # HTTP/1.1 only, as above
 
     async def extensions() -> str | None:
-        async with websockets.connect(
-            f"wss://{PUBLIC_AUTHORITY}/{backend}/ws/messages",
-            ssl=ssl_context,
-            host=LOOPBACK,
-            port=HTTPS_PORT,
-            open_timeout=10,
-            compression="deflate",  # the offer, as a browser makes it
-        ) as feed:
+        # compression="deflate": the offer, as a browser makes it
+        async with edge_websocket(ca_file, f"{backend}/ws/messages", compression="deflate") as feed:
             assert "permessage-deflate" in feed.request.headers["Sec-WebSocket-Extensions"]
             return feed.response.headers.get("Sec-WebSocket-Extensions")
 
