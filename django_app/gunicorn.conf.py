@@ -78,7 +78,12 @@ control_socket_disable = True
 # connections stay in the kernel's listen queue until whichever worker frees
 # a thread first takes the next one. The cost is a TCP handshake per request
 # on the container network; nginx keeps no idle connections to Gunicorn
-# (nginx/upstreams/django.conf).
+# (nginx/upstreams/django.conf). The middle way, keep-alive with
+# worker_connections = threads + k, lets each worker hold k connections no
+# thread serves (the queueing above, k deep); and gthread closes a kept
+# connection only past k idle ones or its keepalive timeout, so while every
+# kept connection stays busy, one beyond the workers' total waits unanswered
+# in the listen queue (read in gunicorn/workers/gthread.py, 27.0; not measured).
 keepalive = 0
 worker_connections = threads
 
