@@ -76,6 +76,7 @@ COLUMNS = (
     "backend KiB/conn",
     "nginx KiB/conn",
     "CPU %",
+    "CPU µs per delivery",
 )
 
 
@@ -85,6 +86,7 @@ def _steps_table(run: dict[str, Any]) -> str:
     for step in run["steps"]:
         delivery = step.get("delivery_ms") or {}
         cpu = ", ".join(f"{name} {percent:.0f}" for name, percent in (step.get("cpu_percent") or {}).items())
+        spent = ", ".join(f"{name} {us:.0f}" for name, us in (step.get("cpu_us_per_delivery") or {}).items())
         values = [
             f"{step['target']:,}",
             f"{step['held']:,}",
@@ -97,6 +99,7 @@ def _steps_table(run: dict[str, Any]) -> str:
             _figure(step.get("backend_kib_per_connection"), 1),
             _figure(step.get("nginx_kib_per_connection"), 1),
             cpu or "-",
+            spent or "-",
         ]
         rows.append("<tr>" + "".join(f"<td>{escape(value)}</td>" for value in values) + "</tr>")
     caption = f"{backend_label(run)}, {run['kind']}: every step"

@@ -7,9 +7,14 @@ summary.json's shape (the report pages read it):
      "backend_memory_bytes", "nginx_memory_bytes",
      "backend_kib_per_connection", "nginx_kib_per_connection",
      "cpu_percent": {"backend", "nginx", "client"},
+     "cpu_us_per_delivery": {"backend", "nginx", "client", "total"} or null,
      "client_load": {"cpu_share", "loop_lag_ms", "saturated"}}]}]}
 Memory per connection is the growth over the series' baseline (no connection
-held) divided by the connections held; CPU is percent of one core.
+held) divided by the connections held; CPU is percent of one core, over the hold and the deliveries.
+cpu_us_per_delivery is what each side's containers spent while the messages
+went out, from the first POST to the last delivery, over the messages
+delivered: the cost of one message reaching one client, end to end, which
+sets how long a fan-out to every client takes on the host's cores.
 client_load is the busiest client's own count over the delivery wait: the
 share of its core it used, and the most its event loop ran late. A saturated
 client delays what it reads, so the step's delivery latencies are then the
@@ -69,6 +74,16 @@ def client_load(collected: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def cpu_per_delivery_us(before: dict[str, float], after: dict[str, float], delivered: int) -> dict[str, float] | None:
+    """CPU seconds each side's containers had used before the first POST and after the
+    last delivery -> microseconds per message delivered, and their total; None without a delivery."""
+    if delivered <= 0:
+        return None
+    spent = {name: (after[name] - before[name]) * 1e6 / delivered for name in before}
+    spent["total"] = sum(spent.values())
+    return {name: round(value, 1) for name, value in spent.items()}
+
+
 def step_record(
     target: int,
     counts: dict[str, int],
@@ -77,6 +92,7 @@ def step_record(
     memory: dict[str, int],
     baseline: dict[str, int],
     cpu: dict[str, float],
+    cpu_per_delivery: dict[str, float] | None,
     client: dict[str, Any],
 ) -> dict[str, Any]:
     """One step: counts summed over the clients, memory and CPU of the containers, the clients' own load."""
@@ -94,6 +110,7 @@ def step_record(
         "backend_kib_per_connection": per_connection_kib(memory["backend"], baseline["backend"], held),
         "nginx_kib_per_connection": per_connection_kib(memory["nginx"], baseline["nginx"], held),
         "cpu_percent": {name: round(value, 1) for name, value in cpu.items()},
+        "cpu_us_per_delivery": cpu_per_delivery,
         "client_load": client,
     }
 
@@ -121,6 +138,12 @@ def step_line(backend: str, kind: str, step: dict[str, Any]) -> str:
     latency = "no delivery" if delivery["p50"] is None else f"p50 {delivery['p50']:.0f} ms p99 {delivery['p99']:.0f} ms"
     kib = step["backend_kib_per_connection"]
     per_connection = "" if kib is None else f" {kib:.1f} KiB/conn backend, {step['nginx_kib_per_connection']:.1f} nginx"
+    spent = step.get("cpu_us_per_delivery")
+    if spent:
+        per_connection += (
+            f"; CPU per delivery {spent['total']:.0f} µs (backend {spent['backend']:.0f}, "
+            f"nginx {spent['nginx']:.0f}, clients {spent['client']:.0f})"
+        )
     load = step.get("client_load") or {}
     client = ""
     if load.get("cpu_share") is not None:
@@ -147,6 +170,9 @@ COLUMNS = (
     ("CPU % backend", "cpu_percent.backend"),
     ("CPU % nginx", "cpu_percent.nginx"),
     ("CPU % clients", "cpu_percent.client"),
+    ("CPU µs/delivery backend", "cpu_us_per_delivery.backend"),
+    ("CPU µs/delivery nginx", "cpu_us_per_delivery.nginx"),
+    ("CPU µs/delivery clients", "cpu_us_per_delivery.client"),
     ("busiest client CPU share", "client_load.cpu_share"),
     ("client loop lag ms", "client_load.loop_lag_ms"),
 )

@@ -16,10 +16,12 @@ import shlex
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench import container_cpu
 from bench.conns import plan, results
 from bench.conns.clients import SERVICE, ClientContainer, ClientError, ask_all, compose_run
 from bench.docker_stats import ServiceUsage, StatsSampler, sample_services
@@ -118,6 +120,19 @@ def mean_cpu(usage: dict[str, ServiceUsage], service: str) -> float:
     return usage[service].cpu_mean if service in usage else 0.0
 
 
+def sides_cpu(containers: dict[str, str], backend: str) -> dict[str, float]:
+    """CPU seconds so far of the backend's, nginx's and the clients' containers, each side summed,
+    read from their cgroups at once (a `docker exec` each)."""
+    sides = {"backend": backend, "nginx": "nginx", "client": SERVICE}
+    chosen = [(side, name) for side, service in sides.items() for name, of in containers.items() if of == service]
+    with ThreadPoolExecutor(max_workers=len(chosen) or 1) as pool:
+        seconds = list(pool.map(container_cpu.read, [name for _, name in chosen]))
+    totals = dict.fromkeys(sides, 0.0)
+    for (side, _), value in zip(chosen, seconds, strict=True):
+        totals[side] += value
+    return totals
+
+
 def memory_of(snapshot: dict[str, tuple[float, int]], backend: str) -> dict[str, int]:
     return {"backend": snapshot.get(backend, (0, 0))[1], "nginx": snapshot.get("nginx", (0, 0))[1]}
 
@@ -169,9 +184,12 @@ def run_series(
                 ramp_timeout = max(60.0, deadline - time.monotonic())
                 shares = [{"cmd": "ramp", "target": share} for share in plan.split(target, count)]
                 answers = ask_all(clients, shares, "ramped", timeout=ramp_timeout)
-                with StatsSampler(containers_of(project)) as sampler:
+                containers = containers_of(project)
+                with StatsSampler(containers) as sampler:
                     time.sleep(options.hold_s)
+                    cpu_before = sides_cpu(containers, series.backend)
                     rounds = [deliver_one(clients, answers, options.delivery_wait_s) for _ in range(options.messages)]
+                    cpu_after = sides_cpu(containers, series.backend)
                 usage = sampler.usage()
                 ids = [message_id for message_id, _ in rounds if message_id is not None]  # a failed POST is an error
                 collected = [answer for _, round_answers in rounds for answer in round_answers]
@@ -185,7 +203,8 @@ def run_series(
                 }
                 client = results.client_load(collected)
                 expected = counts["held"] * len(ids)
-                step = results.step_record(target, counts, latencies, expected, memory, baseline, cpu, client)
+                spent = results.cpu_per_delivery_us(cpu_before, cpu_after, len(latencies))
+                step = results.step_record(target, counts, latencies, expected, memory, baseline, cpu, spent, client)
                 steps.append(step)
                 print(results.step_line(series.backend, series.kind, step), flush=True)
                 if results.at_limit(step):

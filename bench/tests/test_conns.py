@@ -85,6 +85,9 @@ def step(**overrides):
         memory={"backend": 100 * 2**20 + 1_000 * 30 * 1024, "nginx": 10 * 2**20 + 1_000 * 12 * 1024},
         baseline={"backend": 100 * 2**20, "nginx": 10 * 2**20},
         cpu={"backend": 35.04, "nginx": 12.0, "client": 80.0},
+        cpu_per_delivery=results.cpu_per_delivery_us(
+            {"backend": 10.0, "nginx": 20.0, "client": 30.0}, {"backend": 10.2, "nginx": 20.25, "client": 30.1}, 5_000
+        ),
         client=results.client_load([{"cpu_s": 1.0, "wall_s": 4.0, "loop_lag_ms": 12.5}]),
     )
     record.update(overrides)
@@ -98,6 +101,14 @@ def test_a_step_records_growth_per_connection_over_the_baseline():
     assert record["delivery_ms"] == {"p50": 10.0, "p99": 900.0}
     assert record["delivered"] == record["expected"] == 5_000
     assert record["cpu_percent"] == {"backend": 35.0, "nginx": 12.0, "client": 80.0}
+
+
+def test_each_sides_cpu_over_the_deliveries_is_spread_over_the_messages_delivered():
+    # 0.2, 0.25 and 0.1 CPU seconds for 5,000 deliveries: 40, 50 and 20 µs each.
+    assert step()["cpu_us_per_delivery"] == {"backend": 40.0, "nginx": 50.0, "client": 20.0, "total": 110.0}
+    assert "CPU per delivery 110 µs (backend 40, nginx 50, clients 20)" in results.step_line("fastapi", "poll", step())
+    assert results.cpu_per_delivery_us({"backend": 1.0}, {"backend": 2.0}, 0) is None
+    assert "CPU per delivery" not in results.step_line("fastapi", "poll", step(cpu_us_per_delivery=None))
 
 
 def test_the_busiest_client_decides_whether_the_latencies_are_the_clients():
@@ -168,6 +179,7 @@ def test_the_summary_has_the_shape_the_report_pages_read():
         "backend_kib_per_connection",
         "nginx_kib_per_connection",
         "cpu_percent",
+        "cpu_us_per_delivery",
         "client_load",
     }
     page = results.render_html(record)
@@ -204,3 +216,17 @@ def test_each_message_is_delivered_everywhere_before_the_next_is_posted():
     assert log == [(first, post), (first, collect), (second, collect)] * 2
     assert [message_id for message_id, _ in rounds] == [101, 102]
     assert [len(answer["latencies_ms"]) for _, answers in rounds for answer in answers] == [3, 2, 3, 2]
+
+
+def test_each_sides_cpu_sums_its_containers_and_leaves_the_others_out(monkeypatch):
+    seconds = {"fastapi-1": 1.5, "fastapi-2": 0.5, "nginx-1": 3.0, "client-a": 0.25, "client-b": 0.75, "db-1": 9.0}
+    monkeypatch.setattr(run.container_cpu, "read", seconds.__getitem__)
+    containers = {
+        "fastapi-1": "fastapi",
+        "fastapi-2": "fastapi",  # a second replica
+        "nginx-1": "nginx",
+        "client-a": run.SERVICE,
+        "client-b": run.SERVICE,
+        "db-1": "db",
+    }
+    assert run.sides_cpu(containers, "fastapi") == {"backend": 2.0, "nginx": 3.0, "client": 1.0}
