@@ -76,7 +76,8 @@ COLUMNS = (
     "backend KiB/conn",
     "nginx KiB/conn",
     "CPU %",
-    "CPU µs per delivery",
+    "CPU µs per delivery: backend + nginx + clients",
+    "busiest client: CPU, loop lag",
 )
 
 
@@ -86,7 +87,13 @@ def _steps_table(run: dict[str, Any]) -> str:
     for step in run["steps"]:
         delivery = step.get("delivery_ms") or {}
         cpu = ", ".join(f"{name} {percent:.0f}" for name, percent in (step.get("cpu_percent") or {}).items())
-        spent = ", ".join(f"{name} {us:.0f}" for name, us in (step.get("cpu_us_per_delivery") or {}).items())
+        spent = step.get("cpu_us_per_delivery")
+        load = step.get("client_load") or {}
+        client = "-"
+        if load.get("cpu_share") is not None:
+            # A saturated client delays what it reads: the latencies are then its own (bench/conns/results.py).
+            client = f"{load['cpu_share']:.0%}, {load['loop_lag_ms']:.0f} ms"
+            client += ", saturated" if load.get("saturated") else ""
         values = [
             f"{step['target']:,}",
             f"{step['held']:,}",
@@ -99,12 +106,15 @@ def _steps_table(run: dict[str, Any]) -> str:
             _figure(step.get("backend_kib_per_connection"), 1),
             _figure(step.get("nginx_kib_per_connection"), 1),
             cpu or "-",
-            spent or "-",
+            f"{spent['backend']:.0f} + {spent['nginx']:.0f} + {spent['client']:.0f} = {spent['total']:.0f}"
+            if spent
+            else "-",
+            client,
         ]
         rows.append("<tr>" + "".join(f"<td>{escape(value)}</td>" for value in values) + "</tr>")
     caption = f"{backend_label(run)}, {run['kind']}: every step"
     return (
-        f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f'<table class="steps"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 

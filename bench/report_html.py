@@ -31,6 +31,7 @@ caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { white-space: nowrap; padding: .25rem .5rem; border-bottom: 1px solid #d9dee5; text-align: right; }
 th:first-child, td:first-child, .runs td, .runs th, .memory { text-align: left; }
 td.memory { white-space: normal; min-width: 14em; }
+.steps th { white-space: normal; }
 .memory span { white-space: nowrap; }
 .warnings li, .flagged { color: #9b2c2c; }
 .verdict { background: #f2f6fb; border-left: 4px solid #2f6fb3; padding: .5rem 1rem; }

@@ -1,4 +1,4 @@
-"""A capacity run's figures: one step's record, the summary.json, a plain HTML table.
+"""A capacity run's figures: one step's record and the summary.json (its page: bench/capacity_html.py).
 
 summary.json's shape (the report pages read it):
   {"kind": "capacity", "created", "commit", "dirty", "host": {"cores", "memory_bytes"},
@@ -21,7 +21,6 @@ client delays what it reads, so the step's delivery latencies are then the
 load generator's, not the stack's (as `make bench` flags a saturated wrk).
 """
 
-import html
 import math
 from typing import Any
 
@@ -153,59 +152,3 @@ def step_line(backend: str, kind: str, step: dict[str, Any]) -> str:
         f"{backend:<12} {kind:<9} {step['target']:>6}: held {step['held']:>6} refused {step['refused']:>5} "
         f"errors {step['errors']:>5} delivered {step['delivered']}/{step['expected']} {latency}{per_connection}{client}"
     )
-
-
-COLUMNS = (
-    ("target", "target"),
-    ("held", "held"),
-    ("refused", "refused"),
-    ("errors", "errors"),
-    ("delivered", "delivered"),
-    ("p50 ms", "delivery_ms.p50"),
-    ("p99 ms", "delivery_ms.p99"),
-    ("backend MiB", "backend_memory_bytes"),
-    ("backend KiB/conn", "backend_kib_per_connection"),
-    ("nginx MiB", "nginx_memory_bytes"),
-    ("nginx KiB/conn", "nginx_kib_per_connection"),
-    ("CPU % backend", "cpu_percent.backend"),
-    ("CPU % nginx", "cpu_percent.nginx"),
-    ("CPU % clients", "cpu_percent.client"),
-    ("CPU µs/delivery backend", "cpu_us_per_delivery.backend"),
-    ("CPU µs/delivery nginx", "cpu_us_per_delivery.nginx"),
-    ("CPU µs/delivery clients", "cpu_us_per_delivery.client"),
-    ("busiest client CPU share", "client_load.cpu_share"),
-    ("client loop lag ms", "client_load.loop_lag_ms"),
-)
-
-
-def _cell(step: dict[str, Any], path: str) -> str:
-    value: Any = step
-    for key in path.split("."):
-        value = value.get(key) if isinstance(value, dict) else None
-    if value is None:
-        return "-"
-    if path.endswith("_bytes"):
-        return f"{value / 2**20:.0f}"
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
-
-
-def render_html(record: dict[str, Any]) -> str:
-    """A table per series; the report pages may draw the charts from summary.json."""
-    host = record["host"]
-    parts = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8"><title>Held connections</title></head><body>',
-        "<h1>Held connections</h1>",
-        f"<p>{html.escape(record['created'])}, commit {html.escape(str(record['commit']))}"
-        f"{' with changes not committed' if record.get('dirty') else ''}, "
-        f"{host['cores']} cores, {(host['memory_bytes'] or 0) / 2**30:.1f} GiB. "
-        "Memory per connection: growth over the series' idle baseline / connections held.</p>",
-    ]
-    for run in record["runs"]:
-        parts.append(f"<h2>{html.escape(run['backend'])}: {html.escape(run['kind'])}</h2>")
-        parts.append("<table><thead><tr>" + "".join(f"<th>{name}</th>" for name, _ in COLUMNS) + "</tr></thead><tbody>")
-        for step in run["steps"]:
-            parts.append("<tr>" + "".join(f"<td>{_cell(step, path)}</td>" for _, path in COLUMNS) + "</tr>")
-        parts.append("</tbody></table>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"

@@ -25,7 +25,9 @@ from bench import container_cpu
 from bench.conns import plan, results
 from bench.conns.clients import SERVICE, ClientContainer, ClientError, ask_all, compose_run
 from bench.docker_stats import ServiceUsage, StatsSampler, sample_services
+from bench.pages import write_index, write_report
 from bench.provenance import git_state, host_facts
+from bench.reports import SUMMARY
 from bench.stack import docker
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -226,6 +228,15 @@ def point_latest(reports_dir: Path, run_dir: Path) -> None:
     temporary.replace(link)
 
 
+def write_outputs(reports_dir: Path, run_dir: Path, record: dict[str, Any]) -> None:
+    """summary.json, the capacity page as `make bench` writes its report (charts of connections
+    held against memory per kind: bench/capacity_html.py), reports/index.html, reports/conns-latest."""
+    (run_dir / SUMMARY).write_text(json.dumps(record, indent=2) + "\n")
+    write_report(run_dir, record)
+    point_latest(reports_dir, run_dir)
+    write_index(reports_dir)
+
+
 def main(argv: list[str]) -> int:
     options = parse_arguments(argv)
     todo = plan.series(options.backends, options.kinds, options.steps)
@@ -246,8 +257,6 @@ def main(argv: list[str]) -> int:
     # `created` names the folder, as a benchmark's does: the landing page links
     # /reports/conns-<created>/ and the reports index sorts by it.
     record = results.summary(created, git_state(PROJECT_DIR), host_facts(), runs)
-    (run_dir / "summary.json").write_text(json.dumps(record, indent=2) + "\n")
-    (run_dir / "report.html").write_text(results.render_html(record))
-    point_latest(options.reports_dir, run_dir)
+    write_outputs(options.reports_dir, run_dir, record)
     print(f"report: {run_dir / 'summary.json'}")
     return 0 if all(run["steps"] for run in runs) else 1

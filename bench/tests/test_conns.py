@@ -182,10 +182,26 @@ def test_the_summary_has_the_shape_the_report_pages_read():
         "cpu_us_per_delivery",
         "client_load",
     }
-    page = results.render_html(record)
-    assert "<h2>fastapi: websocket</h2>" in page
-    assert "commit abc123 with changes not committed" in page
-    assert "<td>1000</td>" in page and "<td>30.0</td>" in page
+
+
+def test_a_run_writes_its_summary_the_capacity_page_with_its_chart_and_the_index(tmp_path):
+    record = results.summary(
+        "20261126T120000Z",
+        {"commit": "abc123", "dirty": False},
+        {"cpus": 2, "memory_bytes": 8 * 2**30},
+        [{"backend": "fastapi", "kind": "websocket", "steps": [step()]}],
+    )
+    run_dir = tmp_path / "conns-20261126T120000Z"
+    run_dir.mkdir()
+    run.write_outputs(tmp_path, run_dir, record)
+    assert json.loads((run_dir / "summary.json").read_text()) == record
+    page = (run_dir / "report.html").read_text()
+    # The chart of connections held against memory, as bench/capacity_html.py draws it, and the step.
+    assert '<section id="kind-websocket" data-kind="websocket">' in page and "<svg" in page
+    assert "<td>1,000</td>" in page and "<td>30.0</td>" in page
+    assert "<td>40 + 50 + 20 = 110</td>" in page and "<td>25%, 12 ms</td>" in page
+    assert (tmp_path / "conns-latest").resolve() == run_dir.resolve()
+    assert 'href="conns-20261126T120000Z/report.html"' in (tmp_path / "index.html").read_text()
 
 
 class FakeClient:
