@@ -66,5 +66,10 @@ def test_the_message_feed_websocket_runs_on_the_event_loop(
     with client.websocket_connect("/fastapi/ws/messages") as websocket:
         time.sleep(0.2)  # subscribed before the message is stored
         client.post("/fastapi/messages", json={"author": "event loop", "text": "to the socket"})
-        assert websocket.receive_json()["text"] == "to the socket"
+        # The feed sends every stored message: one an earlier test posted may be
+        # notified just after this socket subscribed (seen in CI: "no thread").
+        received = [websocket.receive_json()["text"]]
+        while received[-1] != "to the socket" and len(received) < 5:
+            received.append(websocket.receive_json()["text"])
+        assert received[-1] == "to the socket", received
     assert thread_hand_offs == []
