@@ -138,11 +138,12 @@ def step_line(backend: str, kind: str, step: dict[str, Any]) -> str:
     kib = step["backend_kib_per_connection"]
     per_connection = "" if kib is None else f" {kib:.1f} KiB/conn backend, {step['nginx_kib_per_connection']:.1f} nginx"
     spent = step.get("cpu_us_per_delivery")
-    if spent:
-        per_connection += (
-            f"; CPU per delivery {spent['total']:.0f} µs (backend {spent['backend']:.0f}, "
-            f"nginx {spent['nginx']:.0f}, clients {spent['client']:.0f})"
-        )
+    cost = (
+        f"; CPU per delivery {spent['total']:.0f} µs (backend {spent['backend']:.0f}, "
+        f"nginx {spent['nginx']:.0f}, clients {spent['client']:.0f})"
+        if spent
+        else ""
+    )
     load = step.get("client_load") or {}
     client = ""
     if load.get("cpu_share") is not None:
@@ -150,5 +151,6 @@ def step_line(backend: str, kind: str, step: dict[str, Any]) -> str:
         client += " WARNING: client CPU saturated, latencies are the client's" if load["saturated"] else ""
     return (
         f"{backend:<12} {kind:<9} {step['target']:>6}: held {step['held']:>6} refused {step['refused']:>5} "
-        f"errors {step['errors']:>5} delivered {step['delivered']}/{step['expected']} {latency}{per_connection}{client}"
+        f"errors {step['errors']:>5} delivered {step['delivered']}/{step['expected']} {latency}"
+        f"{per_connection}{cost}{client}"
     )

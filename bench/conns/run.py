@@ -122,14 +122,19 @@ def mean_cpu(usage: dict[str, ServiceUsage], service: str) -> float:
     return usage[service].cpu_mean if service in usage else 0.0
 
 
+def sides(backend: str) -> dict[str, str]:
+    """The three sides a step's CPU is reported for -> their compose service."""
+    return {"backend": backend, "nginx": "nginx", "client": SERVICE}
+
+
 def sides_cpu(containers: dict[str, str], backend: str) -> dict[str, float]:
     """CPU seconds so far of the backend's, nginx's and the clients' containers, each side summed,
     read from their cgroups at once (a `docker exec` each)."""
-    sides = {"backend": backend, "nginx": "nginx", "client": SERVICE}
-    chosen = [(side, name) for side, service in sides.items() for name, of in containers.items() if of == service]
+    services = sides(backend)
+    chosen = [(side, name) for side, service in services.items() for name, of in containers.items() if of == service]
     with ThreadPoolExecutor(max_workers=len(chosen) or 1) as pool:
         seconds = list(pool.map(container_cpu.read, [name for _, name in chosen]))
-    totals = dict.fromkeys(sides, 0.0)
+    totals = dict.fromkeys(services, 0.0)
     for (side, _), value in zip(chosen, seconds, strict=True):
         totals[side] += value
     return totals
@@ -199,10 +204,7 @@ def run_series(
                 counts = results.step_counts(answers, rounds[-1][1] if rounds else [])
                 latencies = [value for answer in collected for value in answer["latencies_ms"]]
                 memory = {"backend": peak(usage, series.backend), "nginx": peak(usage, "nginx")}
-                cpu = {
-                    name: mean_cpu(usage, service)
-                    for name, service in (("backend", series.backend), ("nginx", "nginx"), ("client", SERVICE))
-                }
+                cpu = {side: mean_cpu(usage, service) for side, service in sides(series.backend).items()}
                 client = results.client_load(collected)
                 expected = counts["held"] * len(ids)
                 spent = results.cpu_per_delivery_us(cpu_before, cpu_after, len(latencies))
@@ -258,5 +260,5 @@ def main(argv: list[str]) -> int:
     # /reports/conns-<created>/ and the reports index sorts by it.
     record = results.summary(created, git_state(PROJECT_DIR), host_facts(), runs)
     write_outputs(options.reports_dir, run_dir, record)
-    print(f"report: {run_dir / 'summary.json'}")
+    print(f"report: {run_dir / SUMMARY}")
     return 0 if all(run["steps"] for run in runs) else 1

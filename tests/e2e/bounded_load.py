@@ -122,8 +122,10 @@ class BoundedLoad:
         except httpx.HTTPError as error:
             self._record(f"GET {type(error).__name__}", resent=resent, detail=error)
             return
-        failed = response.status_code != 200
-        self._record(f"GET {response.status_code}" if failed else None, resent=resent, detail=response.text[:200])
+        if response.status_code == 200:
+            self._record(None, resent=resent)
+        else:
+            self._record(f"GET {response.status_code}", resent=resent, detail=response.text[:200])
 
     def _write(self, client: httpx.Client, text: str) -> None:
         try:
