@@ -6,6 +6,8 @@
 #   the PostgreSQL connection budget at the deployed replica counts →
 #   django scaled to 3, every replica answering through the edge →
 #   a rolling update of django under a bounded load, zero failed requests →
+#   WebSockets opened after the smoke, idle since, still open past the edge's
+#   30 s for other requests →
 #   a broken update rolled back by Swarm itself → stack removed, and the
 #   swarm left if this script initialised it.
 # Prints `swarm: N passed, N failed`; exits non-zero on any failure.
@@ -81,16 +83,30 @@ for backend in cgi django fastapi wsgi asgi django-asgi; do
 done
 floor() { [ "$(curl -sS --max-time 10 --cacert "$CA" "$BASE/cgi/floor")" = "Hello, CGI World" ]; }
 check "cgi /floor through the edge" floor
-# An upgrade handshake only: the 101 is the route's and the app's answer
-# (curl then waits for frames until --max-time).
-upgrade() {
-  curl -sS --http1.1 --max-time 3 --cacert "$CA" -o /dev/null -w '%{http_code}' \
+# A WebSocket handshake, then nothing sent: prints the status (101: the
+# route's and the app's answer) and curl's exit code, 28 when the socket was
+# still open at --max-time SECONDS, where the edge had not closed it.
+upgrade() {   # upgrade PATH SECONDS
+  local code status=0
+  code=$(curl -sS --http1.1 --max-time "$2" --cacert "$CA" -o /dev/null -w '%{http_code}' \
     -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
-    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$BASE$1" 2>/dev/null || true
+    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$BASE$1" 2>/dev/null) || status=$?
+  echo "$code $status"
 }
-is_101() { [ "$(upgrade "$1")" = 101 ]; }
+is_101() { [[ "$(upgrade "$1" 3)" == "101 "* ]]; }
 check "asgi WebSocket upgrade through the edge" is_101 /asgi/ws/echo
 check "django-asgi WebSocket upgrade through the edge" is_101 /django-asgi/ws/echo
+# A held WebSocket is silent between the server's pings (every 50 s): one
+# idle for longer than the edge's 30 s for other requests must still be open.
+# Held in the background while the checks below run; read after the update.
+IDLE_S=35
+IDLE_BACKENDS=(fastapi asgi django-asgi)
+idle_dir=$(mktemp -d)
+idle_pids=()
+for backend in "${IDLE_BACKENDS[@]}"; do
+  upgrade "/$backend/ws/echo" "$IDLE_S" >"$idle_dir/$backend" &
+  idle_pids+=($!)
+done
 # burst=5: of 7 login POSTs at once, the 7th at least is refused at the edge.
 login_limited() {
   local i codes=""
@@ -172,6 +188,13 @@ bad=$(cat /tmp/swarm-load-[12].$$ | grep -vc '^200$' || true)
 rm -f /tmp/swarm-load-[12].$$
 echo "load during the rolling update: $total requests, $bad not 200"
 check "zero failed requests during a rolling update" [ "$bad" -eq 0 ]
+
+wait "${idle_pids[@]}"
+for backend in "${IDLE_BACKENDS[@]}"; do
+  check "$backend: a WebSocket idle ${IDLE_S} s through the edge is still open ($(cat "$idle_dir/$backend"))" \
+    [ "$(cat "$idle_dir/$backend")" = "101 28" ]
+done
+rm -rf "$idle_dir"
 
 # A broken update: the secret key file does not exist, Django cannot start,
 # the health check never passes, and Swarm rolls back by itself.

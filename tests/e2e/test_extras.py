@@ -42,6 +42,30 @@ def test_websocket_echo_through_the_edge(ca_file, backend):
     assert ["ping" in replies[0], "héllo wörld" in replies[1]] == [True, True]
 
 
+# Longer than the edge's proxy timeouts for other requests (snippets/proxy/timeouts.conf: 30 s).
+IDLE_S = 35
+
+
+def test_an_idle_websocket_outlives_the_edges_timeout_for_other_requests(ca_file):
+    """A held WebSocket is silent between the server's pings (every 50 s): the edge's
+    WebSocket locations wait longer than its 30 s for anything else
+    (snippets/proxy/websocket-timeouts.conf). The client sends no pings of its own,
+    whose pongs would reset the edge's timer. The three backends wait side by side."""
+
+    async def idle_then_echo(backend: str) -> str:
+        async with edge_websocket(ca_file, f"{backend}/ws/echo", ping_interval=None) as ws:
+            await asyncio.sleep(IDLE_S)
+            await ws.send("still here")
+            return await asyncio.wait_for(ws.recv(), 5)
+
+    async def all_backends() -> list[str | BaseException]:
+        backends = ["fastapi", "asgi", "django-asgi"]
+        return await asyncio.gather(*map(idle_then_echo, backends), return_exceptions=True)
+
+    outcomes = run_async(all_backends())
+    assert ["still here" in str(outcome) for outcome in outcomes] == [True] * 3, outcomes
+
+
 def test_message_feed_pushes_a_message_posted_through_the_edge(ca_file, client):
     text = f"live {time.monotonic()}"
 
