@@ -59,14 +59,9 @@ def main() -> None:
         ws="websockets-sansio",
         # An echo needs no big frames; bounds memory per WebSocket (default 16 MiB).
         ws_max_size=64 * 1024,
-        # A held WebSocket's keep-alive: a ping every 50 s (Uvicorn's default 20 s),
-        # answered within 20 s or the socket is closed. Each ping and pong crosses
-        # the edge's TLS: 20,000 idle sockets pinged every 20 s kept 0.6 of this
-        # 2-core host's CPU busy (make bench-conns, 2026-11-27). 50 s stays under
-        # the 60 s idle timeout common at load balancers and under the edge's
-        # 65 s (nginx/snippets/proxy/websocket-timeouts.conf).
-        ws_ping_interval=50,
-        ws_ping_timeout=20,
+        # A held WebSocket's keep-alive, WEBSOCKET_PING_* (.env has the reasons).
+        ws_ping_interval=float(required("WEBSOCKET_PING_INTERVAL_S")),
+        ws_ping_timeout=float(required("WEBSOCKET_PING_TIMEOUT_S")),
         # No permessage-deflate (Uvicorn's default is on): a zlib compressor and
         # decompressor per held socket, 34 KiB, to shrink frames of a few hundred
         # bytes (fastapi_app/gateway_fastapi/serve.py has the measurement).

@@ -9,6 +9,9 @@
 #   FCGI_CHILDREN - 1                         -> limit_conn of /cgi/poll
 #   DJANGO_ASGI_POLLS_MAX                     -> limit_conn of /django-asgi/poll
 #     (the waiting long polls a backend may hold: snippets/limits/long-polls.conf)
+#   WEBSOCKET_PING_INTERVAL_S + WEBSOCKET_PING_TIMEOUT_S
+#                                             -> a held WebSocket's proxy timeouts
+#     (snippets/proxy/websocket-timeouts.conf)
 # and copy upstreams/ to /tmp/nginx/rendered/upstreams/, the copy nginx reads:
 # scripts/replicas.sh rewrites a copy there to take a replica out of service
 # before it stops (the image's own files are read-only).
@@ -28,6 +31,8 @@ workers="${GUNICORN_WORKERS:-}"
 threads="${GUNICORN_THREADS:-}"
 children="${FCGI_CHILDREN:-}"
 django_asgi_polls="${DJANGO_ASGI_POLLS_MAX:-}"
+ping_interval="${WEBSOCKET_PING_INTERVAL_S:-}"
+ping_timeout="${WEBSOCKET_PING_TIMEOUT_S:-}"
 [ -n "$host" ] || fail "PUBLIC_HOST is not set: the site's host name, e.g. localhost"
 [ -n "$port" ] || fail "HTTPS_PORT is not set: the HTTPS port users see, e.g. 8443"
 [ -n "$body_max" ] || fail "REQUEST_BODY_MAX_BYTES is not set: the largest request body in bytes (.env)"
@@ -36,6 +41,8 @@ django_asgi_polls="${DJANGO_ASGI_POLLS_MAX:-}"
 [ -n "$threads" ] || fail "GUNICORN_THREADS is not set: Gunicorn's threads per process (.env)"
 [ -n "$children" ] || fail "FCGI_CHILDREN is not set: fcgiwrap's processes (.env)"
 [ -n "$django_asgi_polls" ] || fail "DJANGO_ASGI_POLLS_MAX is not set: the waiting long polls /django-asgi/ may hold (.env)"
+[ -n "$ping_interval" ] || fail "WEBSOCKET_PING_INTERVAL_S is not set: seconds between the servers' WebSocket pings (.env)"
+[ -n "$ping_timeout" ] || fail "WEBSOCKET_PING_TIMEOUT_S is not set: seconds a WebSocket ping waits for its pong (.env)"
 # Written into nginx's configuration: a host name or address, nothing else.
 case "$host" in
   *[!A-Za-z0-9.-]*) fail "PUBLIC_HOST must be a host name (letters, digits, dots, hyphens), got '$host'" ;;
@@ -51,6 +58,9 @@ case "$connections_max" in
 esac
 case "$workers$threads$children$django_asgi_polls" in
   *[!0-9]*) fail "GUNICORN_WORKERS, GUNICORN_THREADS, FCGI_CHILDREN and DJANGO_ASGI_POLLS_MAX must be numbers, got '$workers', '$threads', '$children', '$django_asgi_polls'" ;;
+esac
+case "$ping_interval$ping_timeout" in
+  *[!0-9]*) fail "WEBSOCKET_PING_INTERVAL_S and WEBSOCKET_PING_TIMEOUT_S must be whole seconds, got '$ping_interval', '$ping_timeout'" ;;
 esac
 # One thread or process of each stays free for everything but polls
 # (snippets/limits/long-polls.conf); nginx takes 1..65535 connections.
@@ -95,6 +105,11 @@ CONF
 cat >/tmp/nginx/rendered/long-polls-django-asgi.conf <<CONF
 # Rendered by nginx-entrypoint: DJANGO_ASGI_POLLS_MAX; do not edit.
 limit_conn long_polls $django_asgi_polls;
+CONF
+cat >/tmp/nginx/rendered/websocket-timeouts.conf <<CONF
+# Rendered by nginx-entrypoint: WEBSOCKET_PING_INTERVAL_S + WEBSOCKET_PING_TIMEOUT_S; do not edit.
+proxy_read_timeout $((ping_interval + ping_timeout))s;
+proxy_send_timeout $((ping_interval + ping_timeout))s;
 CONF
 mkdir -p /tmp/nginx/rendered/upstreams
 cp /etc/nginx/upstreams/*.conf /tmp/nginx/rendered/upstreams/

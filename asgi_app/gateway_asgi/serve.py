@@ -6,11 +6,12 @@ Uvicorn's settings: https://www.uvicorn.org/settings/
 
 import uvicorn
 
-from gateway_asgi.settings import ServerSettings
+from gateway_asgi.settings import ServerSettings, WebSocketSettings
 
 
 def main() -> None:
     settings = ServerSettings.from_env()
+    websocket = WebSocketSettings.from_env()
     uvicorn.run(
         "gateway_asgi.app:application",
         # All interfaces of the container; only the compose networks reach it.
@@ -34,14 +35,9 @@ def main() -> None:
         ws="websockets-sansio",
         # An echo needs no big frames; bounds memory per WebSocket (default 16 MiB).
         ws_max_size=64 * 1024,
-        # A held WebSocket's keep-alive: a ping every 50 s (Uvicorn's default 20 s),
-        # answered within 20 s or the socket is closed. Each ping and pong crosses
-        # the edge's TLS: 20,000 idle sockets pinged every 20 s kept 0.6 of this
-        # 2-core host's CPU busy (make bench-conns, 2026-11-27). 50 s stays under
-        # the 60 s idle timeout common at load balancers and under the edge's
-        # 65 s (nginx/snippets/proxy/websocket-timeouts.conf).
-        ws_ping_interval=50,
-        ws_ping_timeout=20,
+        # A held WebSocket's keep-alive, WEBSOCKET_PING_* (.env has the reasons).
+        ws_ping_interval=websocket.ping_interval_s,
+        ws_ping_timeout=websocket.ping_timeout_s,
         # No permessage-deflate: a client that offers it (every browser) would
         # cost a zlib compressor and decompressor, 34 KiB more per held socket
         # (one worker, 2,000 sockets, 2026-11-26), and a compression per socket

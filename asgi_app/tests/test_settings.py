@@ -1,11 +1,12 @@
-"""settings.ServerSettings: whom Uvicorn trusts and how many connections, read strictly from the environment."""
+"""settings.ServerSettings and WebSocketSettings: whom Uvicorn trusts, how many connections, how a held
+WebSocket is kept alive, read strictly from the environment."""
 
 import ipaddress
 import subprocess
 import sys
 
 import pytest
-from gateway_asgi.settings import ServerSettings
+from gateway_asgi.settings import ServerSettings, WebSocketSettings
 
 
 @pytest.mark.parametrize(
@@ -59,3 +60,18 @@ def test_the_supervisor_imports_no_database_driver() -> None:
     probe = "import sys, gateway_asgi.serve; print(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_websocket_settings_are_read_as_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBSOCKET_PING_INTERVAL_S", "50")
+    monkeypatch.setenv("WEBSOCKET_PING_TIMEOUT_S", "2.5")
+    assert WebSocketSettings.from_env() == WebSocketSettings(ping_interval_s=50, ping_timeout_s=2.5)
+
+
+@pytest.mark.parametrize("name", ["WEBSOCKET_PING_INTERVAL_S", "WEBSOCKET_PING_TIMEOUT_S"])
+def test_a_missing_websocket_setting_is_named(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv("WEBSOCKET_PING_INTERVAL_S", "50")
+    monkeypatch.setenv("WEBSOCKET_PING_TIMEOUT_S", "20")
+    monkeypatch.delenv(name)
+    with pytest.raises(RuntimeError, match=f"^environment variable {name} must be set"):
+        WebSocketSettings.from_env()

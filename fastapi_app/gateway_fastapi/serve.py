@@ -8,37 +8,34 @@ from typing import Any
 
 import uvicorn
 
-from gateway_fastapi.settings import ServerSettings
+from gateway_fastapi.settings import ServerSettings, WebSocketSettings
 
-# How Uvicorn runs each connection, here and in the server matrix's Gunicorn
-# worker (gunicorn_worker.py), so the matrix's row measures the supervisor only.
-PROTOCOLS: dict[str, Any] = {
-    # Name the fast implementations explicitly so a missing wheel fails at
-    # start instead of silently falling back to the pure-Python ones.
-    "loop": "uvloop",
-    "http": "httptools",
-    # Memory per held WebSocket, one Uvicorn process holding 3,000 echo
-    # connections (2026-11-26): websockets-sansio 19.4 KiB, wsproto 17.6 KiB,
-    # the deprecated websockets 27.5 KiB. wsproto's 2 KiB less is not worth
-    # its pure-Python frame parser; the rest of what a connection costs is
-    # the app's (make bench-conns, README: Connections).
-    "ws": "websockets-sansio",
-    # An echo needs no big frames; bounds memory per WebSocket (default 16 MiB).
-    "ws_max_size": 64 * 1024,
-    # A held WebSocket's keep-alive: a ping every 50 s (Uvicorn's default 20 s),
-    # answered within 20 s or the socket is closed. Each ping and pong crosses
-    # the edge's TLS: 20,000 idle sockets pinged every 20 s kept 0.6 of this
-    # 2-core host's CPU busy (make bench-conns, 2026-11-27). 50 s stays under
-    # the 60 s idle timeout common at load balancers and under the edge's
-    # 65 s (nginx/snippets/proxy/websocket-timeouts.conf).
-    "ws_ping_interval": 50,
-    "ws_ping_timeout": 20,
-    # No permessage-deflate: a client that offers it (every browser) would
-    # cost a zlib compressor and decompressor, 34 KiB more per held socket
-    # (one worker, 2,000 sockets, 2026-11-26), and a compression per socket
-    # and message, to shrink JSON frames of a few hundred bytes.
-    "ws_per_message_deflate": False,
-}
+
+def protocols(websocket: WebSocketSettings) -> dict[str, Any]:
+    """How Uvicorn runs each connection, here and in the server matrix's Gunicorn
+    worker (gunicorn_worker.py), so the matrix's row measures the supervisor only."""
+    return {
+        # Name the fast implementations explicitly so a missing wheel fails at
+        # start instead of silently falling back to the pure-Python ones.
+        "loop": "uvloop",
+        "http": "httptools",
+        # Memory per held WebSocket, one Uvicorn process holding 3,000 echo
+        # connections (2026-11-26): websockets-sansio 19.4 KiB, wsproto 17.6 KiB,
+        # the deprecated websockets 27.5 KiB. wsproto's 2 KiB less is not worth
+        # its pure-Python frame parser; the rest of what a connection costs is
+        # the app's (make bench-conns, README: Connections).
+        "ws": "websockets-sansio",
+        # An echo needs no big frames; bounds memory per WebSocket (default 16 MiB).
+        "ws_max_size": 64 * 1024,
+        # A held WebSocket's keep-alive, WEBSOCKET_PING_* (.env has the reasons).
+        "ws_ping_interval": websocket.ping_interval_s,
+        "ws_ping_timeout": websocket.ping_timeout_s,
+        # No permessage-deflate: a client that offers it (every browser) would
+        # cost a zlib compressor and decompressor, 34 KiB more per held socket
+        # (one worker, 2,000 sockets, 2026-11-26), and a compression per socket
+        # and message, to shrink JSON frames of a few hundred bytes.
+        "ws_per_message_deflate": False,
+    }
 
 
 def main() -> None:
@@ -52,7 +49,7 @@ def main() -> None:
         # Persistent processes supervised by Uvicorn (restarted if one dies);
         # the count's reasoning is in settings.ServerSettings.
         workers=settings.workers,
-        **PROTOCOLS,
+        **protocols(WebSocketSettings.from_env()),
         # Longer than nginx's upstream keepalive_timeout (60 s), so nginx always
         # closes an idle keep-alive connection first and never reuses a socket
         # Uvicorn is closing.

@@ -111,3 +111,20 @@ class ServerSettings:
             limit_concurrency=int(required("UVICORN_LIMIT_CONCURRENCY")),
             backlog=int(required("UVICORN_BACKLOG")),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class WebSocketSettings:
+    """A held WebSocket's keep-alive (.env has the reasons): a ping every
+    interval, the socket closed when its pong has not come within the timeout.
+    Apart from ServerSettings: the server matrix's Gunicorn worker reads it too."""
+
+    ping_interval_s: float
+    ping_timeout_s: float
+
+    @classmethod
+    def from_env(cls) -> "WebSocketSettings":
+        return cls(
+            ping_interval_s=float(required("WEBSOCKET_PING_INTERVAL_S")),
+            ping_timeout_s=float(required("WEBSOCKET_PING_TIMEOUT_S")),
+        )

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from gateway_fastapi.settings import AppSettings, MissingSetting, ServerSettings
+from gateway_fastapi.settings import AppSettings, MissingSetting, ServerSettings, WebSocketSettings
 
 
 def test_password_comes_from_file_without_trailing_newline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,3 +78,18 @@ def test_the_supervisor_imports_no_database_driver() -> None:
     probe = "import sys, gateway_fastapi.serve; print(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_websocket_settings_are_read_as_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBSOCKET_PING_INTERVAL_S", "50")
+    monkeypatch.setenv("WEBSOCKET_PING_TIMEOUT_S", "2.5")
+    assert WebSocketSettings.from_env() == WebSocketSettings(ping_interval_s=50, ping_timeout_s=2.5)
+
+
+@pytest.mark.parametrize("name", ["WEBSOCKET_PING_INTERVAL_S", "WEBSOCKET_PING_TIMEOUT_S"])
+def test_missing_websocket_setting_is_named(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv("WEBSOCKET_PING_INTERVAL_S", "50")
+    monkeypatch.setenv("WEBSOCKET_PING_TIMEOUT_S", "20")
+    monkeypatch.delenv(name)
+    with pytest.raises(MissingSetting, match=name):
+        WebSocketSettings.from_env()
