@@ -133,6 +133,14 @@ def start_the_swarm(page: Page) -> dict:
         return click()
 
 
+def the_masters_view(ssl_context: ssl.SSLContext, auth: tuple[str, str]) -> str:
+    """What the Locust master says of its swarm and workers, and its last log lines: for a
+    failure message. One CI run had POST /swarm answer success and the state stay "ready"."""
+    state = ui_state(ssl_context, auth)
+    summary = {key: state.get(key) for key in ("state", "user_count", "worker_count", "workers")}
+    return f"master: {summary}\nits log:\n{compose('logs', '--no-color', '--tail', '30', 'locust', check=False).stdout}"
+
+
 def test_ui_starts_a_swarm_fills_statistics_and_stops(browser: Browser, ssl_context, locust_auth):
     context = browser.new_context(http_credentials={"username": locust_auth[0], "password": locust_auth[1]})
     page = context.new_page()
@@ -142,7 +150,10 @@ def test_ui_starts_a_swarm_fills_statistics_and_stops(browser: Browser, ssl_cont
         page.locator("input[name=spawnRate]").fill("3")
         started = start_the_swarm(page)
         assert started.get("success") is True, started
-        expect(page.get_by_text("RUNNING").first).to_be_visible(timeout=20_000)
+        try:
+            expect(page.get_by_text("RUNNING").first).to_be_visible(timeout=20_000)
+        except AssertionError as error:
+            raise AssertionError(f"{error}\n{the_masters_view(ssl_context, locust_auth)}") from None
         # The statistics table fills with the requests this swarm makes (3 users
         # go to 3 of the many user classes, whichever Locust picks).
         name = first_request_name(ssl_context, locust_auth)
