@@ -12,6 +12,10 @@ from importlib.metadata import version
 from urllib.error import URLError
 
 import pytest
+from websockets.client import ClientProtocol
+from websockets.frames import Frame, Opcode
+from websockets.http11 import Response
+from websockets.uri import parse_uri
 
 BASE = "http://127.0.0.1:8000/fastapi"
 SPOOFED = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "Host": "localhost:8443"}
@@ -91,40 +95,26 @@ def test_head_has_the_headers_of_get_and_no_body(uvicorn: subprocess.Popen) -> N
     assert head_headers == get_headers
 
 
-def read_frame(sock: socket.socket) -> tuple[int, bytes]:
-    """One server frame (never masked): its opcode and payload. RFC 6455 section 5.2."""
-
-    def read(count: int) -> bytes:
-        data = b""
-        while len(data) < count:
-            chunk = sock.recv(count - len(data))
-            assert chunk, "the server closed the connection"
-            data += chunk
-        return data
-
-    first, second = read(2)
-    length = second & 0x7F
-    if length >= 126:
-        length = int.from_bytes(read(2 if length == 126 else 8))
-    return first & 0x0F, read(length)
-
-
 @pytest.mark.parametrize("uvicorn", ["as the edge"], indirect=True)
 def test_an_idle_websocket_is_pinged_every_websocket_ping_interval(uvicorn: subprocess.Popen) -> None:
     """WEBSOCKET_PING_INTERVAL_S reaches Uvicorn: a socket that sends nothing gets a
-    ping (opcode 0x9) within it, where Uvicorn's own default would wait 20 s."""
+    ping within it, where Uvicorn's own default would wait 20 s. websockets' sans-I/O
+    client shows every frame received, pings included (the pong it queues is never sent)."""
+    client = ClientProtocol(parse_uri("ws://127.0.0.1:8000/fastapi/ws/echo"))
+    client.send_request(client.connect())
+    received: list[Response | Frame] = []
     with socket.create_connection(("127.0.0.1", 8000), timeout=5) as sock:
-        sock.sendall(
-            b"GET /fastapi/ws/echo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
-            b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-            b"Sec-WebSocket-Version: 13\r\n\r\n"
-        )
-        handshake = b""
-        while b"\r\n\r\n" not in handshake:
-            handshake += sock.recv(1)  # byte by byte: the frames after it stay in the socket
-        assert handshake.startswith(b"HTTP/1.1 101 ")
-        opened = time.monotonic()
-        opcode, _ = read_frame(sock)
+        sock.sendall(b"".join(client.data_to_send()))
+        while not any(isinstance(event, Frame) for event in received):
+            data = sock.recv(4096)
+            assert data, f"the server closed the connection after {received}"
+            client.receive_data(data)
+            for event in client.events_received():
+                if isinstance(event, Response):
+                    opened = time.monotonic()
+                received.append(event)
         waited = time.monotonic() - opened
-    assert opcode == 0x9
+    response, frame = received
+    assert isinstance(response, Response) and response.status_code == 101
+    assert isinstance(frame, Frame) and frame.opcode is Opcode.PING
     assert waited < PING_INTERVAL_S + 1
